@@ -1,0 +1,107 @@
+"""StreamField blocks shared by every page body (cms pages, courses, lessons)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Heading"), max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", _("Level 2")), ("h3", _("Level 3")), ("h4", _("Level 4"))], default="h2", label=_("Level")
+    )
+
+    class Meta:
+        icon = "title"
+        template = "cms/blocks/heading.html"
+        label = _("Heading")
+        preview_value = {"text": "Why media literacy matters", "level": "h2"}
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=250,
+        help_text=_("Describe the image for people who cannot see it. Leave empty only for decoration."),
+        required=False,
+    )
+    caption = blocks.CharBlock(label=_("Caption"), max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "cms/blocks/image.html"
+        label = _("Image")
+
+
+class VideoBlock(blocks.StructBlock):
+    video = EmbedBlock(label=_("Video URL"), help_text=_("A link to a video page (e.g. PeerTube, Vimeo, YouTube)."))
+    transcript = blocks.RichTextBlock(label=_("Transcript"), required=False, features=["bold", "italic", "link"])
+
+    class Meta:
+        icon = "media"
+        template = "cms/blocks/video.html"
+        label = _("Video")
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Link text"), max_length=200, required=False)
+
+    class Meta:
+        icon = "doc-full"
+        template = "cms/blocks/document.html"
+        label = _("Document")
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        choices=[("note", _("Note")), ("tip", _("Tip")), ("warning", _("Warning"))], default="note", label=_("Kind")
+    )
+    title = blocks.CharBlock(label=_("Title"), max_length=120, required=False)
+    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "warning"
+        template = "cms/blocks/callout.html"
+        label = _("Callout")
+        preview_value = {"kind": "tip", "title": "Tip", "text": "<p>Check the source before you share.</p>"}
+
+
+class CitationBlock(blocks.StructBlock):
+    citation = blocks.CharBlock(label=_("Citation"), max_length=500)
+    url = blocks.URLBlock(label=_("Link to the resource"), required=False)
+    note = blocks.CharBlock(label=_("Note"), max_length=300, required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Citation")
+
+
+class ReadingListBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=120, default=_("Further reading"))
+    items = blocks.ListBlock(CitationBlock(), label=_("Citations"))
+
+    class Meta:
+        icon = "list-ul"
+        template = "cms/blocks/reading_list.html"
+        label = _("Reading list")
+
+
+class BaseStreamBlock(blocks.StreamBlock):
+    """The blocks every page body may use; courses extend it with H5P and quizzes."""
+
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Rich text"),
+        icon="pilcrow",
+        template="cms/blocks/paragraph.html",
+        features=["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote", "document-link"],
+    )
+    image = ImageBlock()
+    video = VideoBlock()
+    document = DocumentBlock()
+    callout = CalloutBlock()
+    reading_list = ReadingListBlock()

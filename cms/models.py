@@ -1,0 +1,128 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BaseStreamBlock
+
+
+class Track(models.TextChoices):
+    """The three training tracks. Courses name one; each has one TrackPage per language."""
+
+    MEDIA_LITERACY = "media-literacy", _("Media literacy")
+    FUTURE_LIS_SKILLS = "future-lis-skills", _("Future LIS skills")
+    ONLINE_GOVERNANCE = "online-governance", _("Online governance")
+
+
+class HomePage(Page):
+    """The site root: what LIS Commons offers, and the tracks."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tracks"] = TrackPage.objects.child_of(self).live().public().order_by("path")
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page (about, help, policies)."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class TrackPage(Page):
+    """A training track: what it is for, who it serves, and its courses."""
+
+    track = models.CharField(_("track"), max_length=32, choices=Track.choices)
+    intro = models.CharField(_("introduction"), max_length=300)
+    audience = models.CharField(_("who it is for"), max_length=300, blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("track"),
+        FieldPanel("intro"),
+        FieldPanel("audience"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("audience"),
+        index.SearchField("body"),
+        index.FilterField("track"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("track page")
+
+
+class LinkBase(Orderable):
+    page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(_("external link"), blank=True)
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("Defaults to the page title."))
+
+    panels = [PageChooserPanel("page"), FieldPanel("url"), FieldPanel("label")]
+
+    def link_url(self):
+        return self.page.localized.url if self.page_id else self.url
+
+    def link_label(self):
+        return self.label or (self.page.localized.title if self.page_id else self.url)
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class MenuLink(LinkBase):
+    setting = ParentalKey("cms.NavigationSettings", related_name="menu_links", on_delete=models.CASCADE)
+
+
+class FooterLink(LinkBase):
+    setting = ParentalKey("cms.NavigationSettings", related_name="footer_links", on_delete=models.CASCADE)
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(BaseSiteSetting, ClusterableModel):
+    """Main menu and footer, edited in Settings; only site administrators may change them."""
+
+    footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    panels = [
+        InlinePanel("menu_links", label=_("Main menu")),
+        MultiFieldPanel(
+            [FieldPanel("footer_text"), FieldPanel("contact_email"), InlinePanel("footer_links", label=_("Links"))],
+            heading=_("Footer"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("navigation and footer")

@@ -1,0 +1,20 @@
+"""The Celery application. Tasks live in each app's ``tasks.py``; the periodic schedule lives here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
+
+app = Celery("lms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one place for periodic work (Celery beat). Later issues add webinar reminders and poll closing.
+app.conf.beat_schedule = {}
+
+
+@app.task(name="lms.ping")
+def ping(value: str = "pong") -> str:
+    """Round-trip check used by the health test and `make worker` smoke runs."""
+    return value

@@ -1,0 +1,1 @@
+"""Webinars and meetings arrive with their own issue; the app is installed so the layout and import contracts hold."""
