@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "courses",
     "webinars",
     "voting",
+    "lms",  # wiring: management commands (seed_demo) that span apps
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
