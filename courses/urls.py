@@ -1,3 +1,15 @@
+from django.urls import path
+
+from courses import views
+
 app_name = "courses"
 
-urlpatterns: list = []
+# Catalogue, course and lesson pages are Wagtail pages; these are the actions around them.
+urlpatterns = [
+    path("learning/", views.my_learning, name="learning"),
+    path("<int:course_id>/enrol/", views.enrol, name="enrol"),
+    path("<int:course_id>/leave/", views.leave, name="leave"),
+    path("<int:course_id>/roster/", views.roster, name="roster"),
+    path("lessons/<int:lesson_id>/complete/", views.lesson_mark_complete, name="lesson_complete"),
+    path("lessons/<int:lesson_id>/quiz/<str:block_id>/", views.quiz_submit, name="quiz_submit"),
+]

@@ -1,0 +1,80 @@
+"""H5P activities in lessons: the one module where courses meet the h5p app.
+
+The h5p app knows nothing of courses. Courses register the ``courses.lesson`` context with it: each H5P block
+of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only learners enrolled in the
+lesson's course may play it, and each recorded attempt refreshes the learner's lesson and course progress.
+"""
+
+import logging
+from importlib.util import find_spec
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "courses.lesson"
+
+
+def context_key(*, lesson_id: int, block_id: str) -> str:
+    return f"{PREFIX}:{lesson_id}:{block_id}"
+
+
+def context_key_parse(key: str) -> tuple[int, str] | None:
+    """(lesson id, block id) from a key of ours, or None for anything else."""
+    prefix, _sep, rest = (key or "").partition(":")
+    lesson_id, _sep, block_id = rest.partition(":")
+    if prefix != PREFIX or not lesson_id.isdigit() or not block_id:
+        return None
+    return int(lesson_id), block_id
+
+
+def _lesson_with_h5p_block(key: str):
+    from courses.models import LessonPage
+
+    parsed = context_key_parse(key)
+    if parsed is None:
+        return None
+    lesson_id, block_id = parsed
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None or not any(item["type"] == "h5p" and item["id"] == block_id for item in lesson.body.raw_data):
+        return None
+    return lesson
+
+
+def can_play(user, key: str) -> bool:
+    """Only learners with an active enrolment in the lesson's course play (and are scored)."""
+    from courses.models import Enrolment
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    lesson = _lesson_with_h5p_block(key)
+    if lesson is None:
+        return False
+    course_path = lesson.path[: -lesson.steplen]
+    return Enrolment.objects.filter(learner=user, course__path=course_path, status=Enrolment.Status.ACTIVE).exists()
+
+
+def on_attempt(user, key: str, attempt) -> None:
+    """A recorded attempt may complete the lesson and then the course."""
+    from courses.services import lesson_progress_refresh
+
+    lesson = _lesson_with_h5p_block(key)
+    if lesson is not None:
+        lesson_progress_refresh(learner=user, lesson=lesson)
+
+
+def h5p_best_attempts(*, user, context_keys: list[str]) -> dict:
+    """The learner's best attempt per key (one query), or {} when there are no keys."""
+    if not context_keys or not getattr(user, "is_authenticated", False):
+        return {}
+    from h5p.selectors import attempts_best_for
+
+    return attempts_best_for(user=user, context_keys=context_keys)
+
+
+def h5p_context_register() -> None:
+    """Called from CoursesConfig.ready(). Skipped only while the h5p app does not provide its access registry."""
+    if find_spec("h5p.access") is None:
+        logger.debug("h5p.access is not available: H5P activities in lessons are not registered")
+        return
+    from h5p.access import register_context
+
+    register_context(PREFIX, can_play=can_play, on_attempt=on_attempt)

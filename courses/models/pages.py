@@ -1,0 +1,249 @@
+"""The pages trainers write in Wagtail: the catalogue, courses and their lessons."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BaseStreamBlock
+from courses.blocks import LessonBodyBlock
+
+
+class Track(models.TextChoices):
+    """The three training tracks; the codes match the track of each cms TrackPage."""
+
+    MEDIA_LITERACY = "media-literacy", _("Media literacy")
+    FUTURE_LIS_SKILLS = "future-lis-skills", _("Future LIS skills")
+    ONLINE_GOVERNANCE = "online-governance", _("Online governance")
+
+
+class Level(models.TextChoices):
+    INTRODUCTORY = "introductory", _("Introductory")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class Language(models.TextChoices):
+    """The language a course is taught in (its pages may be translated into others)."""
+
+    ENGLISH = "en", _("English")
+    RUSSIAN = "ru", _("Russian")
+    ESTONIAN = "et", _("Estonian")
+    LATVIAN = "lv", _("Latvian")
+    LITHUANIAN = "lt", _("Lithuanian")
+    UKRAINIAN = "uk", _("Ukrainian")
+    FINNISH = "fi", _("Finnish")
+    GERMAN = "de", _("German")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+
+
+class EnrolmentMode(models.TextChoices):
+    OPEN = "open", _("Open: anyone with an account may enrol")
+    MEMBERS = "members", _("Members of the issuing association only")
+    CLOSED = "closed", _("Closed: trainers and association administrators enrol people")
+
+
+class CourseIndexPage(Page):
+    """The course catalogue of one language: filters by track, level, language and skill, and a search."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.forms import CatalogueFilterForm
+        from courses.selectors import course_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None, locale=self.locale)
+        filters = form.cleaned_data if form.is_valid() else {}
+        courses = course_catalogue(index=self, **filters)
+        context["filter_form"] = form
+        context["page_obj"] = Paginator(courses, 24).get_page(request.GET.get("page"))
+        context["filtered"] = any(filters.values())
+        return context
+
+
+class CoursePage(Page):
+    """A course: what it teaches, who may enrol, who issues its certificate; lessons are its children."""
+
+    summary = models.TextField(_("summary"), max_length=600, help_text=_("Shown in the catalogue."))
+    description = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("description"))
+    track = models.CharField(_("track"), max_length=32, choices=Track.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.INTRODUCTORY)
+    language = models.CharField(_("language of instruction"), max_length=8, choices=Language.choices, default="en")
+    estimated_hours = models.DecimalField(_("estimated hours of study"), max_digits=5, decimal_places=1, default=1)
+    cpd_hours = models.DecimalField(
+        _("CPD hours awarded"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_("Continuing professional development hours on the certificate."),
+    )
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="courses_trained", verbose_name=_("trainers")
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        verbose_name=_("prerequisite courses"),
+        help_text=_("Learners complete these before they may enrol themselves."),
+    )
+    skills = ParentalManyToManyField("courses.Skill", blank=True, related_name="courses", verbose_name=_("skills"))
+    enrolment_mode = models.CharField(
+        _("enrolment"), max_length=10, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
+    )
+    issuer = models.ForeignKey(
+        "accounts.Association",
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("issuing association"),
+        help_text=_("Its members may enrol in member-only courses; it issues the certificate."),
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("No self-enrolment after this date."))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("track"), FieldPanel("level"), FieldPanel("language")]),
+                FieldRowPanel([FieldPanel("estimated_hours"), FieldPanel("cpd_hours")]),
+                FieldPanel("skills"),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("What the course teaches and awards"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("issuer"),
+                FieldPanel("enrolment_mode"),
+                FieldPanel("trainers"),
+                FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            ],
+            heading=_("Who runs it and who may enrol"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("track"),
+        index.FilterField("level"),
+        index.FilterField("language"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cpd_hours__gte=0), name="courses_course_cpd_hours_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(estimated_hours__gte=0), name="courses_course_estimated_hours_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="courses_course_ends_after_start",
+            ),
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_overview(course=self, user=request.user))
+        return context
+
+
+class LessonPage(Page):
+    """A lesson of a course, in tree order. Lessons with graded activities complete when all are passed."""
+
+    section = models.CharField(
+        _("section heading"),
+        max_length=120,
+        blank=True,
+        help_text=_("Starts a new section of the course outline at this lesson."),
+    )
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_(
+            "Required lessons count towards completion. A lesson with a quiz or a graded H5P activity always "
+            "counts: every graded activity of a course must be passed."
+        ),
+    )
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("section"), FieldPanel("required"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def graded_block_ids(self) -> list[str]:
+        """Ids of the quizzes and graded H5P activities, read from the raw stream (no snippet queries)."""
+        ids = []
+        for item in self.body.raw_data:
+            value = item.get("value") or {}
+            if item["type"] == "quiz" or (item["type"] == "h5p" and value.get("graded")):
+                ids.append(item["id"])
+        return ids
+
+    @property
+    def counts_for_completion(self) -> bool:
+        return self.required or bool(self.graded_block_ids())
+
+    def serve(self, request, *args, **kwargs):
+        from courses.permissions import lesson_can_open
+        from courses.selectors import lesson_view_context
+        from courses.services import lesson_visit_record
+
+        if not request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        course = self.course()
+        if not getattr(request, "is_preview", False):
+            decision = lesson_can_open(user=request.user, course=course)
+            if not decision.allowed:
+                if decision.reason is None:
+                    raise PermissionDenied
+                return TemplateResponse(
+                    request,
+                    "courses/lesson_locked.html",
+                    {"page": self, "course": course, "reason": decision.reason},
+                    status=403,
+                )
+            if decision.enrolled:
+                lesson_visit_record(learner=request.user, lesson=self)
+        context = self.get_context(request, *args, **kwargs)
+        context.update(lesson_view_context(lesson=self, course=course, user=request.user))
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+
+    def course(self) -> "CoursePage":
+        """The parent course in one query (issuer included)."""
+        return CoursePage.objects.select_related("issuer").get(path=self.path[: -self.steplen])

@@ -1,0 +1,62 @@
+"""Who may do what with a course. Reads only; the services and views enforce these rules."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from courses.models import CoursePage, Enrolment, EnrolmentMode
+
+
+def _current_membership_q() -> Q:
+    return Q(status=Membership.Status.ACTIVE) & (Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+
+
+def has_current_membership(*, user, association_id: int) -> bool:
+    return Membership.objects.filter(_current_membership_q(), user=user, association_id=association_id).exists()
+
+
+def is_course_staff(*, user, course: CoursePage) -> bool:
+    """Trainers of the course, administrators of its issuing association and superusers run the course."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or course.trainers.filter(pk=user.pk).exists():
+        return True
+    return Membership.objects.filter(
+        _current_membership_q(), user=user, association_id=course.issuer_id, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
+    """Why this user may not enrol themselves, or None when they may."""
+    if course.enrolment_mode == EnrolmentMode.CLOSED:
+        return _("Enrolment in this course is by invitation: its trainers enrol participants.")
+    if course.ends_on and course.ends_on < timezone.localdate():
+        return _("This course has ended; it no longer takes new participants.")
+    if course.enrolment_mode == EnrolmentMode.MEMBERS and not has_current_membership(
+        user=user, association_id=course.issuer_id
+    ):
+        return _("This course is for current members of %(association)s.") % {"association": course.issuer.name}
+    missing = course.prerequisites.exclude(completions__learner=user)
+    if missing.exists():
+        titles = ", ".join(page.title for page in missing)
+        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": titles}
+    return None
+
+
+@dataclass(frozen=True)
+class LessonAccess:
+    allowed: bool
+    enrolled: bool = False
+    reason: str | None = None
+
+
+def lesson_can_open(*, user, course: CoursePage) -> LessonAccess:
+    """Enrolled learners open lessons; course staff open them to check (their visits are not recorded)."""
+    if Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists():
+        return LessonAccess(allowed=True, enrolled=True)
+    if is_course_staff(user=user, course=course):
+        return LessonAccess(allowed=True)
+    return LessonAccess(allowed=False, reason=_("Enrol in this course to open its lessons."))

@@ -1,0 +1,202 @@
+"""Writes for courses: enrolment, progress, quiz attempts, completion and the certificate that follows."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from certificates.services import certificate_issue
+from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt
+from courses.permissions import is_course_staff, self_enrolment_refusal
+from courses.quizzes import QuizRefused, quiz_answers_parse, quiz_grade, quiz_token_check
+
+logger = logging.getLogger(__name__)
+
+
+class CourseActionRefused(Exception):
+    """A refused action; the message says why and nothing was written."""
+
+
+def _active_enrolment(*, learner: User, course: CoursePage) -> Enrolment:
+    enrolment = Enrolment.objects.filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE).first()
+    if enrolment is None:
+        raise CourseActionRefused(_("You are not enrolled in this course."))
+    return enrolment
+
+
+def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = None) -> Enrolment:
+    """Enrol a learner. Learners enrol themselves under the course's rules; course staff enrol anyone.
+
+    Idempotent: an active enrolment is returned as it is; a learner who left is enrolled again.
+    """
+    by_staff = actor is not None and actor.pk != learner.pk
+    if by_staff:
+        if not is_course_staff(user=actor, course=course):
+            raise CourseActionRefused(
+                _("Only trainers of the course and administrators of its association enrol others.")
+            )
+    else:
+        refusal = self_enrolment_refusal(user=learner, course=course)
+        if refusal:
+            raise CourseActionRefused(refusal)
+    now = timezone.now()
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().filter(learner=learner, course=course).first()
+        if enrolment is None:
+            try:
+                with transaction.atomic():
+                    return Enrolment.objects.create(
+                        learner=learner, course=course, enrolled_by=actor if by_staff else None, enrolled_at=now
+                    )
+            except IntegrityError:  # a racing twin enrolled first
+                return Enrolment.objects.get(learner=learner, course=course)
+        if not enrolment.is_active:
+            enrolment.status = Enrolment.Status.ACTIVE
+            enrolment.left_at = None
+            enrolment.enrolled_at = now
+            enrolment.enrolled_by = actor if by_staff else None
+            enrolment.save(update_fields=["status", "left_at", "enrolled_at", "enrolled_by"])
+        return enrolment
+
+
+@transaction.atomic
+def enrolment_leave(*, learner: User, course: CoursePage) -> Enrolment:
+    """Leave a course. Progress and attempts are kept, so re-joining continues where the learner stopped."""
+    enrolment = Enrolment.objects.select_for_update().filter(learner=learner, course=course).first()
+    if enrolment is None or not enrolment.is_active:
+        raise CourseActionRefused(_("You are not enrolled in this course."))
+    enrolment.status = Enrolment.Status.LEFT
+    enrolment.left_at = timezone.now()
+    enrolment.save(update_fields=["status", "left_at"])
+    return enrolment
+
+
+def lesson_visit_record(*, learner: User, lesson: LessonPage) -> LessonProgress:
+    """Note that an enrolled learner opened a lesson now (for "continue where you left off")."""
+    now = timezone.now()
+    updated = LessonProgress.objects.filter(learner=learner, lesson=lesson).update(visited_at=now)
+    if updated:
+        return LessonProgress(learner=learner, lesson=lesson, visited_at=now)
+    try:
+        with transaction.atomic():
+            return LessonProgress.objects.create(learner=learner, lesson=lesson, visited_at=now)
+    except IntegrityError:  # the same learner opened it twice at once
+        LessonProgress.objects.filter(learner=learner, lesson=lesson).update(visited_at=now)
+        return LessonProgress.objects.get(learner=learner, lesson=lesson)
+
+
+def _lesson_mark_completed(*, learner: User, lesson: LessonPage) -> bool:
+    """Set completed_at once. True when this call completed the lesson."""
+    progress, _created = LessonProgress.objects.get_or_create(learner=learner, lesson=lesson)
+    changed = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
+    return bool(changed)
+
+
+def lesson_complete(*, learner: User, lesson: LessonPage) -> CourseCompletion | None:
+    """ "Mark complete" for a reading lesson. Lessons with graded activities complete by passing them."""
+    course = lesson.course()
+    _active_enrolment(learner=learner, course=course)
+    if lesson.graded_block_ids():
+        raise CourseActionRefused(_("This lesson completes when you pass its activities."))
+    with transaction.atomic():
+        _lesson_mark_completed(learner=learner, lesson=lesson)
+        return course_completion_refresh(learner=learner, course=course)
+
+
+def lesson_progress_refresh(*, learner: User, lesson: LessonPage) -> CourseCompletion | None:
+    """Complete a lesson whose graded activities are all passed, then check the course. Safe to repeat."""
+    from courses.selectors import lesson_graded_state
+
+    course = lesson.course()
+    if not Enrolment.objects.filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE).exists():
+        return None
+    state = lesson_graded_state(user=learner, lesson=lesson)
+    with transaction.atomic():
+        if state and all(state.values()):
+            _lesson_mark_completed(learner=learner, lesson=lesson)
+        return course_completion_refresh(learner=learner, course=course)
+
+
+def quiz_attempt_submit(
+    *, learner: User, lesson_id: int, block_id: str, token: str, data: dict[str, list[str]]
+) -> QuizAttempt:
+    """Grade a quiz on the server against the live lesson, record the attempt and update progress.
+
+    Refused (nothing written): not enrolled, an answer sheet of another learner, lesson, quiz or attempt,
+    over the attempt limit, incomplete or malformed answers. A double submission of one sheet records one attempt.
+    """
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise QuizRefused(_("This lesson is not available."))
+    block = next((child for child in lesson.body if child.block_type == "quiz" and child.id == block_id), None)
+    if block is None:
+        raise QuizRefused(_("This quiz is no longer part of the lesson."))
+    course = lesson.course()
+    if not Enrolment.objects.filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE).exists():
+        raise QuizRefused(_("Enrol in this course to take its quizzes."))
+    number = quiz_token_check(token=token, learner_id=learner.pk, lesson_id=lesson.pk, block_id=block_id)
+    quiz = block.value
+    used = QuizAttempt.objects.filter(learner=learner, lesson=lesson, block_id=block_id).count()
+    if quiz["attempt_limit"] and used >= quiz["attempt_limit"]:
+        raise QuizRefused(_("You have used all your attempts at this quiz."))
+    if number != used + 1:
+        raise QuizRefused(_("These answers were already submitted, or belong to another attempt."))
+    grade = quiz_grade(quiz=quiz, answers=quiz_answers_parse(quiz=quiz, data=data))
+    try:
+        with transaction.atomic():
+            attempt = QuizAttempt.objects.create(
+                learner=learner,
+                lesson=lesson,
+                block_id=block_id,
+                number=number,
+                answers=grade.answers,
+                results=grade.results,
+                score=grade.score,
+                passed=grade.passed,
+            )
+    except IntegrityError as error:  # the same sheet submitted twice at once
+        raise QuizRefused(_("These answers were already submitted, or belong to another attempt.")) from error
+    lesson_progress_refresh(learner=learner, lesson=lesson)
+    return attempt
+
+
+def course_completion_refresh(*, learner: User, course: CoursePage) -> CourseCompletion | None:
+    """Record the completion once every counted lesson is complete; the certificate follows on commit.
+
+    Idempotent under retries and double clicks: one CourseCompletion per learner and course.
+    """
+    from courses.selectors import course_progress
+
+    existing = CourseCompletion.objects.filter(learner=learner, course=course).first()
+    if existing is not None:
+        return existing
+    if not course_progress(user=learner, course=course).is_complete:
+        return None
+    try:
+        with transaction.atomic():
+            completion = CourseCompletion.objects.create(learner=learner, course=course)
+    except IntegrityError:
+        return CourseCompletion.objects.get(learner=learner, course=course)
+    from courses.tasks import course_certificate_issue_task
+
+    transaction.on_commit(lambda: course_certificate_issue_task.delay(completion.pk))
+    return completion
+
+
+def course_certificate_issue(*, completion: CourseCompletion):
+    """THE call site for course certificates: one per completion (certificate_issue is idempotent)."""
+    from certificates.models import Certificate
+
+    course = completion.course
+    return certificate_issue(
+        recipient=completion.learner,
+        achievement_title=course.title,
+        kind=Certificate.Kind.COURSE,
+        cpd_hours=course.cpd_hours,
+        issuer=course.issuer,
+        source=course,
+    )

@@ -1,0 +1,116 @@
+"""Views for what is not a page: enrol, leave, mark complete, quiz submission, roster and My learning."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from courses.forms import EnrolByEmailForm
+from courses.models import CoursePage, LessonPage
+from courses.permissions import is_course_staff
+from courses.quizzes import QuizRefused
+from courses.selectors import course_roster, learning_dashboard
+from courses.services import (
+    CourseActionRefused,
+    enrolment_create,
+    enrolment_leave,
+    lesson_complete,
+    quiz_attempt_submit,
+)
+
+
+def _live_course(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live().select_related("issuer"), pk=course_id)
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = _live_course(course_id)
+    try:
+        enrolment_create(learner=request.user, course=course)
+    except CourseActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You are enrolled in “%(title)s”.") % {"title": course.title})
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def leave(request, course_id: int):
+    course = _live_course(course_id)
+    try:
+        enrolment_leave(learner=request.user, course=course)
+    except CourseActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("You left “%(title)s”. Your progress is kept if you join again.") % {"title": course.title}
+        )
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def lesson_mark_complete(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        completion = lesson_complete(learner=request.user, lesson=lesson)
+    except CourseActionRefused as error:
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson marked complete."))
+    if completion is not None:
+        return redirect(lesson.course().url)
+    return redirect(lesson.url)
+
+
+@login_required
+@require_POST
+def quiz_submit(request, lesson_id: int, block_id: str):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    data = {key: request.POST.getlist(key) for key in request.POST if key.startswith("q")}
+    try:
+        attempt = quiz_attempt_submit(
+            learner=request.user,
+            lesson_id=lesson.pk,
+            block_id=block_id,
+            token=request.POST.get("attempt_token", ""),
+            data=data,
+        )
+    except QuizRefused as error:
+        messages.error(request, str(error))
+    else:
+        if attempt.passed:
+            messages.success(request, _("You scored %(score)d%%: passed.") % {"score": attempt.score})
+        else:
+            messages.warning(request, _("You scored %(score)d%%: not passed yet.") % {"score": attempt.score})
+    return redirect(f"{lesson.url}#quiz-{block_id}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster(request, course_id: int):
+    course = _live_course(course_id)
+    if not is_course_staff(user=request.user, course=course):
+        raise PermissionDenied
+    form = EnrolByEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        learner = form.cleaned_data["learner"]
+        try:
+            enrolment_create(learner=learner, course=course, actor=request.user)
+        except CourseActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(person)s is enrolled.") % {"person": learner.get_full_name()})
+            return redirect("courses:roster", course_id=course.pk)
+    context = {"course": course, "form": form, **course_roster(course=course)}
+    return render(request, "courses/roster.html", context)
+
+
+@login_required
+def my_learning(request):
+    return render(request, "courses/learning.html", learning_dashboard(user=request.user))
