@@ -1,0 +1,29 @@
+import pytest
+
+from courses.services import enrolment_create
+from tests.courses.factories import course_create, lesson_create, quiz_block
+
+
+@pytest.fixture
+def course(association, trainer):
+    """An open course of `association`, taught by `trainer`: a reading lesson and a quiz lesson."""
+    course = course_create(issuer=association, title="Checking sources", trainers=[trainer])
+    lesson_create(course, title="Why sources matter")
+    lesson_create(course, title="Quiz time", body=[quiz_block(block_id="quiz-1")])
+    return course
+
+
+@pytest.fixture
+def reading_lesson(course):
+    return course.get_children().specific().get(title="Why sources matter")
+
+
+@pytest.fixture
+def quiz_lesson(course):
+    return course.get_children().specific().get(title="Quiz time")
+
+
+@pytest.fixture
+def enrolled(learner, course):
+    enrolment_create(learner=learner, course=course)
+    return learner

@@ -1,0 +1,87 @@
+"""Course pages and their parts, built the way Wagtail builds them (add_child, live)."""
+
+import uuid
+from itertools import count
+
+from wagtail.models import Page, Site
+
+from cms.models import HomePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+_numbers = count(1)
+
+
+def home_page() -> HomePage:
+    """The site root: a HomePage under Wagtail's root, served by the default site."""
+    existing = HomePage.objects.first()
+    if existing is not None:
+        return existing
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="LIS Commons", slug="lis-commons"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "site_name": "LIS Commons"}
+    )
+    return home
+
+
+def catalogue() -> CourseIndexPage:
+    existing = CourseIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    return home_page().add_child(instance=CourseIndexPage(title="Courses", slug="courses"))
+
+
+def course_create(*, issuer, title=None, trainers=(), skills=(), **fields) -> CoursePage:
+    number = next(_numbers)
+    title = title or f"Course {number}"
+    defaults = {"summary": f"What {title} teaches.", "track": "media-literacy", "cpd_hours": 4}
+    course = CoursePage(title=title, slug=f"course-{number}", issuer=issuer, **{**defaults, **fields})
+    course = catalogue().add_child(instance=course)
+    if trainers or skills:
+        course.trainers.set(trainers)
+        course.skills.set(skills)
+        course.save()
+    return course
+
+
+def paragraph(text="A paragraph about checking sources.") -> dict:
+    return {"type": "paragraph", "value": f"<p>{text}</p>", "id": str(uuid.uuid4())}
+
+
+def question(text, options, *, kind="single", feedback="") -> dict:
+    """options: (text, correct) pairs."""
+    return {
+        "kind": kind,
+        "text": text,
+        "options": [{"text": option, "correct": correct} for option, correct in options],
+        "feedback": feedback,
+    }
+
+
+def quiz_block(*, questions=None, pass_mark=50, attempt_limit=2, block_id=None) -> dict:
+    questions = questions or [
+        question(
+            "Which source is primary?",
+            [("The original dataset", True), ("A blog summary", False)],
+            feedback="The dataset is the source itself.",
+        ),
+        question("Fact-checkers publish their methods.", [("True", True), ("False", False)], kind="true_false"),
+    ]
+    return {
+        "type": "quiz",
+        "id": block_id or str(uuid.uuid4()),
+        "value": {
+            "title": "Check your understanding",
+            "introduction": "",
+            "questions": questions,
+            "pass_mark": pass_mark,
+            "attempt_limit": attempt_limit,
+        },
+    }
+
+
+def lesson_create(course, *, title=None, body=None, **fields) -> LessonPage:
+    number = next(_numbers)
+    title = title or f"Lesson {number}"
+    lesson = LessonPage(title=title, slug=f"lesson-{number}", body=body or [paragraph()], **fields)
+    return course.add_child(instance=lesson)
