@@ -170,7 +170,7 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
         if block_id in h5p_blocks:
             attempt = best.get(context_key(lesson_id=lesson.pk, block_id=block_id))
             pass_mark = h5p_blocks[block_id].get("pass_mark") or 0
-            state[block_id] = attempt is not None and attempt.scaled is not None and attempt.scaled * 100 >= pass_mark
+            state[block_id] = attempt is not None and attempt.scaled_score * 100 >= pass_mark
         else:
             state[block_id] = block_id in passed_quizzes
     return state

@@ -1,0 +1,104 @@
+"""The catalogue filters by track, level, language, skill and a search; track pages list their courses."""
+
+import pytest
+from wagtail.models import Locale
+
+from cms.models import TrackPage
+from courses.models import Skill
+from tests.courses.factories import catalogue, course_create, home_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def courses(association):
+    fact_checking = Skill.objects.get(name="Fact-checking and verification", locale=Locale.get_default())
+    governance = Skill.objects.get(name="Governance and advocacy", locale=Locale.get_default())
+    return {
+        "verify": course_create(
+            issuer=association,
+            title="Verifying images",
+            track="media-literacy",
+            level="introductory",
+            language="en",
+            skills=[fact_checking],
+            cpd_hours=3,
+        ),
+        "data": course_create(
+            issuer=association,
+            title="Research data services",
+            summary="Helping researchers manage data.",
+            track="future-lis-skills",
+            level="advanced",
+            language="ru",
+        ),
+        "meetings": course_create(
+            issuer=association,
+            title="Online general meetings",
+            track="online-governance",
+            level="intermediate",
+            language="en",
+            skills=[governance],
+        ),
+    }
+
+
+def _titles(client, **params):
+    response = client.get(catalogue().url, params)
+    assert response.status_code == 200
+    return {course.title for course in response.context["page_obj"].object_list}
+
+
+def test_the_catalogue_lists_live_courses_with_what_they_award(client, courses):
+    response = client.get(catalogue().url)
+    content = response.content.decode()
+    assert _titles(client) == {"Verifying images", "Research data services", "Online general meetings"}
+    assert "Fact-checking and verification" in content
+    assert "CPD hours" in content
+
+
+def test_unpublished_courses_are_not_listed(client, courses):
+    courses["data"].unpublish()
+    assert "Research data services" not in _titles(client)
+
+
+def test_the_catalogue_filters_by_track(client, courses):
+    assert _titles(client, track="online-governance") == {"Online general meetings"}
+
+
+def test_the_catalogue_filters_by_level(client, courses):
+    assert _titles(client, level="advanced") == {"Research data services"}
+
+
+def test_the_catalogue_filters_by_language(client, courses):
+    assert _titles(client, language="ru") == {"Research data services"}
+
+
+def test_the_catalogue_filters_by_skill(client, courses):
+    skill = courses["meetings"].skills.get()
+    assert _titles(client, skill=skill.pk) == {"Online general meetings"}
+
+
+def test_the_catalogue_searches_titles_and_summaries(client, courses):
+    assert _titles(client, q="researchers") == {"Research data services"}
+    assert _titles(client, q="IMAGES") == {"Verifying images"}
+
+
+def test_filters_combine(client, courses):
+    assert _titles(client, track="media-literacy", language="ru") == set()
+
+
+def test_an_unknown_filter_value_shows_everything_with_an_error(client, courses):
+    response = client.get(catalogue().url, {"track": "astrology"})
+    assert len(response.context["page_obj"].object_list) == 3
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_track_page_lists_the_courses_of_its_track(client, courses):
+    track = home_page().add_child(
+        instance=TrackPage(title="Media literacy", slug="media-literacy", track="media-literacy", intro="Read well.")
+    )
+    content = client.get(track.url).content.decode()
+    assert "Courses in this track" in content
+    assert "Verifying images" in content
+    assert "Online general meetings" not in content
