@@ -3,7 +3,7 @@
 import uuid
 from itertools import count
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, LessonPage
@@ -16,7 +16,8 @@ def home_page() -> HomePage:
     existing = HomePage.objects.first()
     if existing is not None:
         return existing
-    root = Page.get_first_root_node()
+    Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.add_child(instance=HomePage(title="LIS Commons", slug="lis-commons"))
     Site.objects.update_or_create(
         is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "site_name": "LIS Commons"}

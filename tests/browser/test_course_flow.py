@@ -1,0 +1,126 @@
+"""End to end in Chromium: a learner enrols, reads, plays the H5P activity, passes the quiz and completes."""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+pytest.importorskip("h5p.blocks")
+pytest.importorskip("playwright")
+
+from playwright.sync_api import expect
+
+from certificates.models import Certificate
+from courses.models import CourseCompletion
+from h5p.services import package_upload
+from tests.courses.factories import course_create, lesson_create, paragraph, question, quiz_block
+from tests.factories import AssociationFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
+    pytest.mark.skipif(
+        not (Path(settings.BASE_DIR) / "static/vendor/h5p-standalone/main.bundle.js").exists(),
+        reason="the H5P player is not vendored (run make static)",
+    ),
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain sync code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Fallback when tests/conftest.py does not point Playwright at Debian's Chromium already."""
+    if browser_type_launch_args.get("executable_path"):
+        return browser_type_launch_args
+    flags = [
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ]
+    return {**browser_type_launch_args, "executable_path": shutil.which("chromium") or CHROMIUM, "args": flags}
+
+
+def _log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+@pytest.fixture
+def course_with_activities():
+    association = AssociationFactory(name="Baltic Library Association", slug="bla")
+    upload = SimpleUploadedFile("true-false.h5p", H5P_FIXTURE.read_bytes(), content_type="application/zip")
+    package = package_upload(uploaded_file=upload, title="Is this false?", uploaded_by=None)
+    course = course_create(issuer=association, title="Verifying information", cpd_hours=3)
+    lesson_create(course, title="Why verification matters", body=[paragraph("Verification starts with the source.")])
+    h5p = {"package": package.pk, "title": "A quick check", "graded": True, "pass_mark": 100}
+    lesson_create(course, title="Interactive check", body=[{"type": "h5p", "value": h5p, "id": str(uuid.uuid4())}])
+    lesson_create(
+        course,
+        title="Quiz",
+        body=[
+            quiz_block(
+                block_id="final",
+                questions=[
+                    question("Which source is primary?", [("The original dataset", True), ("A blog summary", False)]),
+                    question("Popular posts are accurate.", [("True", False), ("False", True)], kind="true_false"),
+                ],
+                pass_mark=100,
+            )
+        ],
+    )
+    return course
+
+
+def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with_activities):
+    """Enrol, read and mark complete, play H5P (False, Check), pass the quiz: the course shows 100%."""
+    course = course_with_activities
+    learner = UserFactory(email="lena@example.org")
+    _log_in(page, live_server, learner)
+
+    page.goto(f"{live_server.url}{course.url}")
+    page.get_by_role("button", name="Enrol in this course").click()
+    expect(page.get_by_text("You are enrolled in")).to_be_visible()
+
+    page.get_by_role("link", name="Start the course: Why verification matters").click()
+    expect(page.get_by_text("Verification starts with the source.")).to_be_visible()
+    page.get_by_role("button", name="Mark this lesson complete").click()
+    expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
+
+    page.get_by_role("link", name="Interactive check →").click()
+    frame = page.frame_locator("iframe.h5p-iframe")
+    frame.get_by_role("radio", name="False").click()
+    frame.get_by_role("button", name="Check").click()
+    expect(page.locator("[data-h5p-status-for]")).to_have_text("Your result was saved: 1 of 1")
+    page.reload()
+    expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
+
+    page.get_by_role("link", name="Quiz →").click()
+    page.get_by_label("The original dataset").check()
+    page.get_by_label("False").check()
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("You scored 100%: passed.")).to_be_visible()
+    expect(page.get_by_text("You have completed the course.")).to_be_visible()
+
+    page.get_by_role("link", name="Back to the course").first.click()
+    progress = page.get_by_role("progressbar")
+    expect(progress).to_have_attribute("value", "100")
+    expect(page.get_by_text("Course complete on")).to_be_visible()
+
+    assert CourseCompletion.objects.filter(learner=learner, course=course).count() == 1
+    assert Certificate.objects.filter(recipient=learner, kind=Certificate.Kind.COURSE).count() == 1
