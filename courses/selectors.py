@@ -40,14 +40,17 @@ def course_catalogue(*, index, track="", level="", language="", skill=None, q=""
 def courses_for_track(*, track: str, locale=None):
     """The live courses of a training track in one language, for its TrackPage."""
     locale = locale or Locale.get_active()
-    return (
+    courses = (
         CoursePage.objects.live()
         .public()
-        .filter(track=track, locale=locale)
+        .filter(track=track)
         .select_related("issuer")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
         .order_by("title")
     )
+    # Until trainers translate a track's courses, its pages in other languages list the originals.
+    in_locale = courses.filter(locale=locale)
+    return in_locale if in_locale.exists() else courses.filter(locale=Locale.get_default())
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:

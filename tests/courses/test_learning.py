@@ -71,3 +71,11 @@ def test_skills_earned_are_shown_in_the_active_language(learner, association):
         assert [s.name for s in skills_earned(learner=learner)] == ["Грамотность в области ИИ"]
     with translation.override("en"):
         assert [s.name for s in skills_earned(learner=learner)] == ["AI literacy"]
+
+
+def test_my_learning_speaks_russian(client, learner):
+    """Russian is complete: /ru/ pages of courses are in Russian (make test compiles the catalogues)."""
+    client.force_login(learner)
+    content = client.get("/ru/courses/learning/").content.decode()
+    assert "Моё обучение" in content
+    assert "Полученные навыки" in content
