@@ -50,7 +50,7 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
 class LessonAccess:
     allowed: bool
     enrolled: bool = False
-    reason: str | None = None
+    reason: str = ""
 
 
 def lesson_can_open(*, user, course: CoursePage) -> LessonAccess:

@@ -182,7 +182,10 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
 def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict:
     """The lesson page: its blocks with per-block state (quiz sheets, H5P keys), navigation and progress."""
     lessons = course_lessons(course=course)
-    enrolled = Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists()
+    enrolled = (
+        user.is_authenticated
+        and Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists()
+    )
     progress = course_progress(user=user, course=course, lessons=lessons) if enrolled else None
     attempts: dict[str, list] = {}
     if enrolled:
