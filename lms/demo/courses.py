@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the Russian demo texts are Cyrillic on purpose
 """Demo courses: one real course per training track, with lessons, a quiz and the H5P true-or-false package.
 
 ``courses_seed(site_root=..., trainer=..., association=...)`` is safe to run twice: pages are found by slug
@@ -355,6 +356,84 @@ ONLINE_GOVERNANCE = {
 
 COURSES = [MEDIA_LITERACY, FUTURE_LIS_SKILLS, ONLINE_GOVERNANCE]
 
+RUSSIAN_CATALOGUE = {
+    "title": "Курсы",
+    "intro": "Короткие практические курсы для специалистов библиотечно-информационной сферы, с сертификатами о "
+    "повышении квалификации.",
+}
+
+# The governance course in Russian: a translation of the English page, as trainers make them in Wagtail.
+RUSSIAN_COURSES = {
+    "online-general-assembly": {
+        "title": "Как провести общее собрание онлайн",
+        "summary": (
+            "Для членов правлений и секретарей библиотечных ассоциаций: регламент онлайн-собраний, кворум и "
+            "доверенности, тайное и открытое голосование, протоколы, которым доверяют члены ассоциации."
+        ),
+        "lessons": {
+            "rules-of-procedure-online": {
+                "title": "Регламент онлайн-собраний",
+                "body": [
+                    _p(
+                        "Прежде чем проводить собрание онлайн, убедитесь, что устав или регламент ассоциации "
+                        "это допускают. Проверьте, как рассылается извещение, как участники подтверждают "
+                        "личность, как просят слова и как подаются и подсчитываются голоса. Запишите всё, "
+                        "что отличается от очного собрания.",
+                    ),
+                ],
+            },
+            "quorum-proxies-voting": {
+                "title": "Кворум, доверенности и голосование",
+                "body": [
+                    _p(
+                        "Кворум считается по членам, присутствующим на открытии собрания, и проверяется снова "
+                        "перед каждым голосованием. Доверенности регистрируются до собрания, и у представителя "
+                        "не может быть больше голосов, чем разрешает регламент.",
+                        "Для выборов и любых вопросов о конкретных людях используйте тайное голосование; "
+                        "открытое подходит для текущих решений. Публикуйте итоги вместе с числом членов, "
+                        "имевших право голоса.",
+                    ),
+                ],
+            },
+            "minutes-and-transparency": {
+                "title": "Протокол и прозрачность",
+                "body": [
+                    _p(
+                        "В протоколе указываются присутствующие, кворум, каждое предложение с его автором и "
+                        "итог каждого голосования. Без задержки публикуйте протокол для членов ассоциации и "
+                        "храните вместе с ним список голосующих и подсчёт голосов, чтобы любой итог можно "
+                        "было проверить.",
+                    ),
+                    _quiz(
+                        [
+                            _question(
+                                "Когда нужно проверять кворум?",
+                                [
+                                    ("Только при открытии собрания", False),
+                                    ("При открытии и перед каждым голосованием", True),
+                                ],
+                                "Участники могут покинуть онлайн-собрание: проверяйте кворум перед каждым "
+                                "голосованием.",
+                            ),
+                            _question(
+                                "Какие решения требуют тайного голосования?",
+                                [
+                                    ("Выборы членов правления", True),
+                                    ("Вопросы о конкретном человеке", True),
+                                    ("Утверждение повестки дня", False),
+                                ],
+                                "Тайное голосование защищает тех, кто голосует по вопросам о людях.",
+                                kind="multiple",
+                            ),
+                        ],
+                        attempt_limit=0,
+                    ),
+                ],
+            },
+        },
+    },
+}
+
 
 def _with_ids(blocks: list[dict]) -> list[dict]:
     return [{**block, "id": str(uuid.uuid4())} for block in blocks]
@@ -434,18 +513,50 @@ def build_courses() -> list:
     association = Association.objects.order_by("pk").first()
     if site is None or trainer is None or association is None:
         raise RuntimeError("build_courses needs the demo site, a user in the Trainers group and an association.")
-    courses_seed(site_root=site.root_page.specific, trainer=trainer, association=association)
-    _russian_skills()
+    courses = courses_seed(site_root=site.root_page.specific, trainer=trainer, association=association)
+    russian = Locale.objects.filter(language_code="ru").first()
+    if russian is not None:
+        _russian_skills(russian)
+        _russian_courses(russian, courses)
     return []
 
 
-def _russian_skills() -> None:
-    """Russian names for the seeded skills, when the site has a Russian locale (the migration ran before it)."""
+def _translate(page: Page, locale: Locale, **fields) -> Page:
+    """The translation of ``page`` into ``locale``, created and published once (later runs leave it alone)."""
+    translation = page.get_translation_or_none(locale)
+    if translation is not None:
+        return translation.specific
+    translation = page.copy_for_translation(locale).specific
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    return translation
+
+
+def _russian_courses(russian: Locale, courses: list[CoursePage]) -> None:
+    """The Russian catalogue (under the Russian home page) and the courses translated into Russian."""
+    index = courses[0].get_parent().specific
+    if index.get_parent().get_translation_or_none(russian) is None:
+        return  # the site step did not translate the home page
+    _translate(index, russian, **RUSSIAN_CATALOGUE)
+    for course in courses:
+        texts = RUSSIAN_COURSES.get(course.slug)
+        if texts is None:
+            continue
+        translated = _translate(course, russian, title=texts["title"], summary=texts["summary"], language="ru")
+        skills = [skill.get_translation_or_none(russian) or skill for skill in course.skills.all()]
+        if set(translated.skills.all()) != set(skills):
+            translated.skills.set(skills)
+            translated.save_revision().publish()
+        for lesson in LessonPage.objects.child_of(course).order_by("path"):
+            lesson_texts = texts["lessons"][lesson.slug]
+            _translate(lesson, russian, title=lesson_texts["title"], body=_with_ids(lesson_texts["body"]))
+
+
+def _russian_skills(russian: Locale) -> None:
+    """Russian names for the seeded skills (the migration ran before the site had a Russian locale)."""
     from importlib import import_module
 
-    russian = Locale.objects.filter(language_code="ru").first()
-    if russian is None:
-        return
     seed = import_module("courses.migrations.0002_seed_skills")
     default = Locale.get_default()
     for _category, name, _description, ru_name, ru_description in seed.SKILLS:

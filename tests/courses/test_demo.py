@@ -37,3 +37,25 @@ def test_the_demo_builds_one_course_per_track_and_is_idempotent(client, trainer,
     content = client.get(lesson.url).content.decode()
     assert "What does lateral reading mean?" in content
     assert "data-h5p-player" in content
+
+
+def test_the_demo_translates_the_catalogue_and_one_course_into_russian(client, trainer, association, learner):
+    from wagtail.models import Locale
+
+    from courses.models import Skill
+    from lms.demo.courses import build_courses
+
+    russian = Locale.objects.create(language_code="ru")
+    home = home_page()
+    home.copy_for_translation(russian).save_revision().publish()
+    build_courses()
+    build_courses()
+
+    course = CoursePage.objects.get(locale=russian)
+    assert course.title == "Как провести общее собрание онлайн"
+    assert LessonPage.objects.filter(locale=russian).count() == 3
+    assert {skill.locale_id for skill in course.skills.all()} == {russian.pk}
+    assert Skill.objects.filter(locale=russian).count() == Skill.objects.filter(locale=Locale.get_default()).count()
+    content = client.get("/ru/courses/").content.decode()
+    assert "Как провести общее собрание онлайн" in content
+    assert "Онлайн-управление" in content
