@@ -54,6 +54,17 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": shutil.which("chromium") or CHROMIUM, "args": flags}
 
 
+def _assert_accessible(page):
+    """axe-core finds no serious or critical violation on the page (skipped where axe-core is not installed)."""
+    axe = Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js"
+    if not axe.exists():
+        return
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("() => axe.run(document)")
+    serious = [(v["id"], v["nodes"][0]["html"]) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+    assert serious == []
+
+
 def _log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
@@ -93,7 +104,10 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with
     learner = UserFactory(email="lena@example.org")
     _log_in(page, live_server, learner)
 
+    page.goto(f"{live_server.url}{course.get_parent().url}")
+    _assert_accessible(page)
     page.goto(f"{live_server.url}{course.url}")
+    _assert_accessible(page)
     page.get_by_role("button", name="Enrol in this course").click()
     expect(page.get_by_text("You are enrolled in")).to_be_visible()
 
@@ -111,6 +125,7 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
 
     page.get_by_role("link", name="Quiz →").click()
+    _assert_accessible(page)
     page.get_by_label("The original dataset").check()
     page.get_by_label("False").check()
     page.get_by_role("button", name="Submit answers").click()
@@ -121,6 +136,10 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with
     progress = page.get_by_role("progressbar")
     expect(progress).to_have_attribute("value", "100")
     expect(page.get_by_text("Course complete on")).to_be_visible()
+    _assert_accessible(page)
+    page.goto(f"{live_server.url}/courses/learning/")
+    expect(page.get_by_role("heading", name="Skills earned")).to_be_visible()
+    _assert_accessible(page)
 
     assert CourseCompletion.objects.filter(learner=learner, course=course).count() == 1
     assert Certificate.objects.filter(recipient=learner, kind=Certificate.Kind.COURSE).count() == 1

@@ -66,3 +66,11 @@ def test_the_admin_edits_and_publishes_a_course_revision(client, editor, course)
 
 def test_the_catalogue_home_is_the_home_page(course):
     assert catalogue().get_parent().specific == home_page()
+
+
+def test_the_skills_framework_is_edited_as_snippets(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("wagtailsnippets_courses_skill:list"))
+    assert response.status_code == 200
+    assert "Fact-checking and verification" in response.content.decode()
+    assert client.get(reverse("wagtailsnippets_courses_skill:add")).status_code == 200
