@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from courses.h5p_activities import can_play, context_key, context_key_parse, on_attempt
+from courses.h5p_activities import can_play, context_key, context_key_parse
 from courses.models import CourseCompletion
 from courses.services import enrolment_create, enrolment_leave
 from tests.courses.factories import course_create, lesson_create
@@ -61,16 +61,62 @@ def test_only_enrolled_learners_play(learner, outsider, h5p_lesson):
     assert not can_play(learner, key)
 
 
+def _post_answer(client, lesson_key, raw):
+    """Post the statement the player sends after Check, to the h5p app's endpoint."""
+    import json
+
+    from django.urls import reverse
+
+    from h5p.models import H5PPackage
+    from h5p.services import activity_iri
+
+    package = H5PPackage.objects.get()
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": {"name": "Someone", "mbox": "mailto:someone@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "object": {"id": activity_iri(package_id=package.pk, context_key=lesson_key), "objectType": "Activity"},
+        "result": {"score": {"min": 0, "max": 1, "raw": raw}, "completion": True, "success": raw == 1},
+    }
+    body = json.dumps({"package": package.pk, "context": lesson_key, "statement": statement})
+    return client.post(reverse("h5p:xapi"), body, content_type="application/json")
+
+
 @pytest.mark.django_db
-def test_a_passing_attempt_completes_the_lesson_and_the_course(learner, h5p_lesson, monkeypatch):
+def test_a_passing_xapi_answer_completes_the_course_and_issues_the_certificate(
+    client, learner, h5p_lesson, django_capture_on_commit_callbacks
+):
+    """Through the real endpoint: the attempt completes the lesson, the course, and the certificate follows."""
+    from certificates.models import Certificate
+
     lesson, course, key = h5p_lesson
     enrolment_create(learner=learner, course=course)
-
-    class Attempt:
-        scaled_score, success, raw_score, max_score = 1.0, True, 1, 1
-
-    monkeypatch.setattr("courses.h5p_activities.h5p_best_attempts", lambda **kw: {key: Attempt()})
-    monkeypatch.setattr("courses.selectors.h5p_best_attempts", lambda **kw: {key: Attempt()})
-    on_attempt(learner, key, Attempt())
+    client.force_login(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_answer(client, key, raw=1)
+    assert response.status_code == 200
     assert lesson.progress.get(learner=learner).completed_at is not None
-    assert CourseCompletion.objects.filter(learner=learner, course=course).exists()
+    assert CourseCompletion.objects.filter(learner=learner, course=course).count() == 1
+    assert Certificate.objects.filter(recipient=learner).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_xapi_answer_does_not_complete_the_lesson(client, learner, h5p_lesson):
+    lesson, course, key = h5p_lesson
+    enrolment_create(learner=learner, course=course)
+    client.force_login(learner)
+    assert _post_answer(client, key, raw=0).status_code == 200
+    assert not lesson.progress.filter(completed_at__isnull=False).exists()
+    assert not CourseCompletion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_learner_who_is_not_enrolled_cannot_post_results(client, outsider, h5p_lesson):
+    """The h5p app asks courses who may play: an outsider's statement is refused and nothing is recorded."""
+    from h5p.models import H5PAttempt
+
+    _lesson, _course, key = h5p_lesson
+    client.force_login(outsider)
+    assert _post_answer(client, key, raw=1).status_code == 403
+    assert not H5PAttempt.objects.exists()
+    assert not CourseCompletion.objects.exists()
