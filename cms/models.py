@@ -49,7 +49,7 @@ class StandardPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
-    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    parent_page_types = ["cms.HomePage", "cms.TrackPage", "cms.StandardPage"]
     subpage_types = ["cms.StandardPage"]
 
     class Meta:
@@ -80,7 +80,8 @@ class TrackPage(Page):
     ]
 
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.StandardPage"]
+    # No subpage_types: the children name TrackPage in their parent_page_types (StandardPage here,
+    # courses' CoursePage above us), since cms sits below courses and must not name its page types.
 
     class Meta:
         verbose_name = _("track page")
