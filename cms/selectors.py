@@ -32,10 +32,9 @@ def navigation_links(*, request: HttpRequest, kind: str) -> list[NavLink]:
 
     ``kind`` is ``"menu"`` or ``"footer"``. Three queries whatever the number of links.
     """
-    site = Site.find_for_request(request)
-    if site is None:
+    if Site.find_for_request(request) is None:
         return []
-    nav = NavigationSettings.for_site(site)
+    nav = NavigationSettings.for_request(request)
     relation = nav.menu_links if kind == "menu" else nav.footer_links
     links = list(relation.select_related("page"))
     locale = Locale.get_active()
@@ -60,9 +59,8 @@ def navigation_links(*, request: HttpRequest, kind: str) -> list[NavLink]:
 
 def footer_text(*, locale: Locale) -> FooterText | None:
     """The footer text in ``locale``, or in the default language when it has not been translated."""
-    texts = {text.locale_id: text for text in FooterText.objects.select_related("locale")}
-    default = Locale.get_default()
-    return texts.get(locale.pk) or texts.get(default.pk)
+    texts = {text.locale.language_code: text for text in FooterText.objects.select_related("locale")}
+    return texts.get(locale.language_code) or texts.get(settings.LANGUAGE_CODE)
 
 
 @dataclass(frozen=True)

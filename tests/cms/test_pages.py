@@ -89,3 +89,21 @@ def test_the_demo_home_page_is_the_default_site_root_and_the_welcome_page_is_gon
 def test_an_unknown_russian_address_is_not_found(client, site_pages):
     """Routing under /ru/ follows the Russian tree and 404s outside it."""
     assert client.get("/ru/no-such-page/").status_code == 404
+
+
+def test_a_page_costs_a_fixed_number_of_queries_whatever_the_menu_length(
+    client, site_pages, django_assert_max_num_queries
+):
+    """Menu and footer links are localised in one query, not one per link."""
+    from cms.models import MenuLink, NavigationSettings
+
+    client.get("/ru/media-literacy/")
+    with django_assert_max_num_queries(20):
+        client.get("/ru/media-literacy/")
+
+    nav = NavigationSettings.objects.get()
+    for page in site_pages["tracks"].values():
+        MenuLink.objects.create(setting=nav, page=page, label="")
+    with django_assert_max_num_queries(20):
+        response = client.get("/ru/media-literacy/")
+    assert response.content.decode().count('href="/ru/online-governance/"') >= 2
