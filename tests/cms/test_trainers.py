@@ -54,6 +54,30 @@ def test_a_trainer_can_edit_and_publish_a_track_page_in_both_languages(client, t
     assert permissions.can_add_subpage()
 
 
+def test_a_trainer_publishes_a_change_to_a_track_page_through_the_admin(client, trainer, site_pages):
+    """The edit form, posted back with a new introduction and body and "publish", goes live at once."""
+    from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
+
+    client.force_login(trainer)
+    page = site_pages["tracks_ru"][Track.ONLINE_GOVERNANCE]
+    edit_url = f"/admin/pages/{page.pk}/edit/"
+    data = querydict_from_html(client.get(edit_url).content.decode(), form_id="page-edit-form")
+    data["intro"] = "Как провести общее собрание онлайн и не потерять кворум."
+    data["action-publish"] = "action-publish"
+    # The body editor is drawn by JavaScript, so its fields are not in the HTML: post them as the browser would.
+    body = streamfield([("paragraph", rich_text("<p>Кворум проверяют до начала каждого голосования.</p>"))])
+    data.update(nested_form_data({"body": body}))
+
+    response = client.post(edit_url, data)
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.intro == "Как провести общее собрание онлайн и не потерять кворум."
+    html = client.get("/ru/online-governance/").content.decode()
+    assert "не потерять кворум" in html
+    assert "Кворум проверяют до начала каждого голосования." in html
+
+
 def test_a_trainer_cannot_edit_pages_outside_the_tracks(client, trainer, site_pages):
     client.force_login(trainer)
 
