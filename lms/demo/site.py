@@ -1,5 +1,6 @@
 """The demo Wagtail site: home page at the site root, the three tracks and About, each in English and Russian."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
@@ -47,8 +48,8 @@ def _home_page(english: Locale) -> HomePage:
     root = Page.get_first_root_node()
     home = HomePage.objects.filter(depth=2, locale=english).first()
     if home is None:
-        placeholders = Page.objects.child_of(root).filter(locale=english).exclude(slug="").not_type(HomePage)
-        placeholders = [page for page in placeholders if type(page.specific) is Page]
+        # Wagtail's own migration leaves a plain Page ("Welcome to your new Wagtail site!") as the site root.
+        placeholders = list(Page.objects.child_of(root).filter(content_type=ContentType.objects.get_for_model(Page)))
         if placeholders:
             # A Site's root page cascades: point sites at the tree root while the placeholder goes.
             Site.objects.filter(root_page__in=placeholders).update(root_page=root)
