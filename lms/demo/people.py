@@ -3,6 +3,8 @@
 Everyone can log in at once with ``DEMO_PASSWORD`` (their e-mail address is verified).
 """
 
+from dataclasses import dataclass, field
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -23,57 +25,72 @@ ASSOCIATION = {
     ),
 }
 
-# (e-mail, display name, role shown in the login table, membership role or None, profile fields)
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    display_name: str
+    role: str  # as printed in the table of logins
+    membership: str | None = None  # Membership.Role in the demo association
+    superuser: bool = False
+    trainer: bool = False
+    profile: dict = field(default_factory=dict)
+
+
 PEOPLE = [
-    ("admin@lis-commons.local", "Site Administrator", "superuser", None, {}),
-    (
-        "alice@lis-commons.local",
+    Person("admin@lis-commons.local", "Site Administrator", "site administrator (superuser)", superuser=True),
+    Person(
+        "association.admin@lis-commons.local",
         "Alice Tamm",
-        "association admin",
-        Membership.Role.ADMIN,
-        {"institution": "Tallinn Central Library", "country": "EE", "job_role": "manager"},
+        "association administrator",
+        membership=Membership.Role.ADMIN,
+        profile={"institution": "Tallinn Central Library", "country": "EE", "job_role": "manager"},
     ),
-    (
-        "bob@lis-commons.local",
+    Person(
+        "board@lis-commons.local",
         "Bob Ozols",
         "board member",
-        Membership.Role.BOARD,
-        {"institution": "National Library of Latvia", "country": "LV", "job_role": "librarian"},
+        membership=Membership.Role.BOARD,
+        profile={"institution": "National Library of Latvia", "country": "LV", "job_role": "librarian"},
     ),
-    (
-        "mia@lis-commons.local",
+    Person(
+        "member1@lis-commons.local",
         "Mia Kalnina",
         "member",
-        Membership.Role.MEMBER,
-        {"institution": "Riga Technical University Library", "country": "LV", "job_role": "information_specialist"},
+        membership=Membership.Role.MEMBER,
+        profile={"institution": "Riga Technical University Library", "country": "LV", "job_role": "archivist"},
     ),
-    (
-        "mart@lis-commons.local",
+    Person(
+        "member2@lis-commons.local",
         "Mart Saar",
         "member",
-        Membership.Role.MEMBER,
-        {"institution": "Tartu Public Library", "country": "EE", "job_role": "librarian"},
+        membership=Membership.Role.MEMBER,
+        profile={"institution": "Tartu Public Library", "country": "EE", "job_role": "librarian"},
     ),
-    (
-        "ruta@lis-commons.local",
+    Person(
+        "member3@lis-commons.local",
         "Ruta Petraityte",
         "member",
-        Membership.Role.MEMBER,
-        {"institution": "Vilnius University Library", "country": "LT", "job_role": "archivist"},
+        membership=Membership.Role.MEMBER,
+        profile={"institution": "Vilnius University Library", "country": "LT", "job_role": "information_specialist"},
     ),
-    (
-        "tom@lis-commons.local",
+    Person(
+        "trainer@lis-commons.local",
         "Tom Kask",
-        "trainer",
-        None,
-        {"institution": "Estonian Library Training Centre", "country": "EE", "job_role": "educator"},
+        "trainer (Trainers group)",
+        trainer=True,
+        profile={"institution": "Estonian Library Training Centre", "country": "EE", "job_role": "educator"},
     ),
-    (
-        "lena@lis-commons.local",
+    Person(
+        "learner@lis-commons.local",
         "Lena Sokolova",
         "learner",
-        None,
-        {"institution": "Narva City Library", "country": "EE", "job_role": "librarian", "preferred_language": "ru"},
+        profile={
+            "institution": "Narva City Library",
+            "country": "EE",
+            "job_role": "librarian",
+            "preferred_language": "ru",
+        },
     ),
 ]
 
@@ -84,20 +101,20 @@ def build_people() -> list[Login]:
     association = _association()
     trainers, _created = Group.objects.get_or_create(name=TRAINERS_GROUP)
     logins = []
-    for email, display_name, role, membership_role, profile in PEOPLE:
-        user = _user(email=email, display_name=display_name, profile=profile)
-        if role == "superuser" and not (user.is_superuser and user.is_staff):
+    for person in PEOPLE:
+        user = _user(email=person.email, display_name=person.display_name, profile=person.profile)
+        if person.superuser and not (user.is_superuser and user.is_staff):
             user.is_superuser = user.is_staff = True
             user.save(update_fields=["is_superuser", "is_staff"])
-        if role == "trainer":
+        if person.trainer:
             user.groups.add(trainers)
-        if membership_role is not None:
+        if person.membership is not None:
             Membership.objects.update_or_create(
                 user=user,
                 association=association,
-                defaults={"role": membership_role, "status": Membership.Status.ACTIVE},
+                defaults={"role": person.membership, "status": Membership.Status.ACTIVE},
             )
-        logins.append(Login(email=email, password=DEMO_PASSWORD, role=role))
+        logins.append(Login(email=person.email, password=DEMO_PASSWORD, role=person.role))
     return logins
 
 

@@ -60,11 +60,11 @@ def test_seed_demo_prints_a_table_of_logins(seeded_twice):
     output = seeded_twice["output"]
     assert "E-mail" in output and "Password" in output and "Role" in output
     for email, role in [
-        ("admin@lis-commons.local", "superuser"),
-        ("alice@lis-commons.local", "association admin"),
-        ("bob@lis-commons.local", "board member"),
-        ("tom@lis-commons.local", "trainer"),
-        ("lena@lis-commons.local", "learner"),
+        ("admin@lis-commons.local", "site administrator (superuser)"),
+        ("association.admin@lis-commons.local", "association administrator"),
+        ("board@lis-commons.local", "board member"),
+        ("trainer@lis-commons.local", "trainer (Trainers group)"),
+        ("learner@lis-commons.local", "learner"),
     ]:
         line = next(line for line in output.splitlines() if line.startswith(email))
         assert DEMO_PASSWORD in line
@@ -81,7 +81,7 @@ def test_the_association_has_an_admin_a_board_member_and_three_members(seeded_tw
 
 def test_the_superuser_and_the_trainer_have_their_powers(seeded_twice, db):
     admin = User.objects.get(email="admin@lis-commons.local")
-    trainer = User.objects.get(email="tom@lis-commons.local")
+    trainer = User.objects.get(email="trainer@lis-commons.local")
 
     assert admin.is_superuser and admin.is_staff
     assert trainer.groups.filter(name="Trainers").exists()
@@ -91,8 +91,8 @@ def test_the_superuser_and_the_trainer_have_their_powers(seeded_twice, db):
 
 def test_every_demo_person_can_log_in_with_the_printed_password(seeded_twice, client):
     """Through allauth's own login form: the e-mail addresses are verified."""
-    response = client.post("/accounts/login/", {"login": "lena@lis-commons.local", "password": DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"login": "learner@lis-commons.local", "password": DEMO_PASSWORD})
 
     assert response.status_code == 302
-    assert client.get("/").context["user"].email == "lena@lis-commons.local"
+    assert client.get("/").context["user"].email == "learner@lis-commons.local"
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == User.objects.count()
