@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
@@ -37,20 +37,15 @@ def course_catalogue(*, index, track="", level="", language="", skill=None, q=""
     return courses
 
 
-def courses_for_track(*, track: str, locale=None):
-    """The live courses of a training track in one language, for its TrackPage."""
-    locale = locale or Locale.get_active()
-    courses = (
-        CoursePage.objects.live()
-        .public()
-        .filter(track=track)
-        .select_related("issuer")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
-        .order_by("title")
-    )
-    # Until trainers translate a track's courses, its pages in other languages list the originals.
-    in_locale = courses.filter(locale=locale)
-    return in_locale if in_locale.exists() else courses.filter(locale=Locale.get_default())
+def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
+    """The live courses of a training track in the page's language, for its TrackPage (two queries at most).
+
+    Until trainers translate a track's courses, a track page in another language lists the originals.
+    """
+    courses = list(CoursePage.objects.live().filter(track=track).select_related("issuer").order_by("title"))
+    chosen = [course for course in courses if course.locale_id == locale_id] or courses
+    prefetch_related_objects(chosen, Prefetch("skills", queryset=Skill.objects.order_by("name")))
+    return chosen
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:

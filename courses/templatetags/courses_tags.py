@@ -6,6 +6,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def courses_for_track(track: str):
-    """The live courses of a track in the active language: ``{% courses_for_track page.track as courses %}``."""
-    return courses_for_track_select(track=track)
+def courses_for_track(page):
+    """The live courses of a TrackPage's track: ``{% courses_for_track page as courses %}``."""
+    return courses_for_track_select(track=page.track, locale_id=page.locale_id)
