@@ -16,6 +16,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from accounts.models import Association, User
+from cms.services import TRAINERS_GROUP
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Skill
 
 H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
@@ -509,7 +510,7 @@ def courses_seed(*, site_root: Page, trainer: User, association: Association) ->
 def build_courses() -> list:
     """The seed_demo step: runs after the site and people steps; prints no extra logins."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    trainer = User.objects.filter(groups__in=Group.objects.filter(name="Trainers")).order_by("pk").first()
+    trainer = User.objects.filter(groups__in=Group.objects.filter(name=TRAINERS_GROUP)).order_by("pk").first()
     association = Association.objects.order_by("pk").first()
     if site is None or trainer is None or association is None:
         raise RuntimeError("build_courses needs the demo site, a user in the Trainers group and an association.")

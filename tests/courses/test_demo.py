@@ -59,3 +59,20 @@ def test_the_demo_translates_the_catalogue_and_one_course_into_russian(client, t
     content = client.get("/ru/courses/").content.decode()
     assert "Как провести общее собрание онлайн" in content
     assert "Онлайн-управление" in content
+
+
+def test_the_demo_courses_build_on_the_demo_site_and_people(client):
+    """seed_demo's order: site, people, then courses; twice gives the same result."""
+    from lms.demo.courses import build_courses
+    from lms.demo.people import build_people
+    from lms.demo.site import build_site
+
+    for _ in range(2):
+        build_site()
+        build_people()
+        build_courses()
+    assert CoursePage.objects.count() == 4  # three in English, one translated into Russian
+    assert "Verifying information: a toolkit for librarians" in client.get("/courses/").content.decode()
+    assert "Как провести общее собрание онлайн" in client.get("/ru/courses/").content.decode()
+    track = client.get("/media-literacy/").content.decode()
+    assert "Verifying information: a toolkit for librarians" in track
