@@ -135,7 +135,7 @@ def _snapshot(membership: Membership) -> dict:
     return {
         "role": membership.role,
         "status": membership.status,
-        "vote_weight": str(membership.vote_weight),
+        "vote_weight": str(Decimal(membership.vote_weight).quantize(Decimal("0.001"))),
         "valid_until": membership.valid_until.isoformat() if membership.valid_until else None,
     }
 
