@@ -75,10 +75,8 @@ def profile_update(
 
 
 def user_language_apply(*, request: HttpRequest, response: HttpResponse, user: User) -> HttpResponse:
-    """After login: switch to the person's preferred language (cookie, active language, redirect target)."""
+    """After login: switch to the person's preferred language (language cookie and redirect target)."""
     language = selectors.user_preferred_language(user=user)
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

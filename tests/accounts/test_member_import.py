@@ -112,9 +112,9 @@ def test_problems_are_reported_by_row_and_column(admin_client, text, row, column
     before = counts()
     response = upload(admin_client, text)
     assert response.status_code == 400
-    assert any(
-        e.row == row and e.column == column and message in e.message for e in response.context["row_errors"]
-    ), response.context["row_errors"]
+    assert any(e.row == row and e.column == column and message in e.message for e in response.context["row_errors"]), (
+        response.context["row_errors"]
+    )
     assert counts() == before
 
 

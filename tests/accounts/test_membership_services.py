@@ -80,7 +80,10 @@ def test_unknown_role_is_refused(association_admin, member):
 def test_change_terms_sets_vote_weight_and_validity(association_admin, member):
     membership = member.memberships.get()
     services.membership_change_terms(
-        membership=membership, actor=association_admin, vote_weight=Decimal("2.5"), valid_until=datetime.date(2030, 1, 1)
+        membership=membership,
+        actor=association_admin,
+        vote_weight=Decimal("2.5"),
+        valid_until=datetime.date(2030, 1, 1),
     )
     membership.refresh_from_db()
     assert (membership.vote_weight, membership.valid_until) == (Decimal("2.5"), datetime.date(2030, 1, 1))
@@ -170,7 +173,9 @@ class TestMemberDetailViews:
         assert "Role changed" in page
         assert "Vote weight or validity changed" in page
 
-    def test_invalid_vote_weight_is_shown_next_to_the_field_and_changes_nothing(self, client, association_admin, member):
+    def test_invalid_vote_weight_is_shown_next_to_the_field_and_changes_nothing(
+        self, client, association_admin, member
+    ):
         membership = member.memberships.get()
         kwargs = {"slug": "ela", "membership_id": membership.pk}
         client.force_login(association_admin)
