@@ -281,44 +281,55 @@ def membership_invitation_send(*, membership_id: int) -> bool:
     return True
 
 
+def _status_change(*, membership: Membership, actor: User | None, source: str, target: str, action: str, refusal):
+    locked = _lock(membership)
+    if locked.status != source:
+        raise ValidationError(refusal, code=f"not_{source}")
+    _ensure_admin_remains(membership=locked, role=locked.role, status=target, valid_until=locked.valid_until)
+    old = _snapshot(locked)
+    locked.status = target
+    _save(locked, ["status"])
+    _record(membership=locked, actor=actor, action=action, old=old, new=_snapshot(locked))
+    return locked
+
+
 @transaction.atomic
 def membership_approve(*, membership: Membership, actor: User | None) -> Membership:
     """Pending -> active."""
-    locked = _lock(membership)
-    if locked.status != Status.PENDING:
-        raise ValidationError(_("Only a pending membership can be approved."), code="not_pending")
-    old = _snapshot(locked)
-    locked.status = Status.ACTIVE
-    _save(locked, ["status"])
-    _record(membership=locked, actor=actor, action=Action.APPROVED, old=old, new=_snapshot(locked))
-    return locked
+    return _status_change(
+        membership=membership,
+        actor=actor,
+        source=Status.PENDING,
+        target=Status.ACTIVE,
+        action=Action.APPROVED,
+        refusal=_("Only a pending membership can be approved."),
+    )
 
 
 @transaction.atomic
 def membership_lapse(*, membership: Membership, actor: User | None) -> Membership:
     """Active -> lapsed; refused for the association's last current administrator."""
-    locked = _lock(membership)
-    if locked.status != Status.ACTIVE:
-        raise ValidationError(_("Only an active membership can lapse."), code="not_active")
-    _ensure_admin_remains(membership=locked, role=locked.role, status=Status.LAPSED, valid_until=locked.valid_until)
-    old = _snapshot(locked)
-    locked.status = Status.LAPSED
-    _save(locked, ["status"])
-    _record(membership=locked, actor=actor, action=Action.LAPSED, old=old, new=_snapshot(locked))
-    return locked
+    return _status_change(
+        membership=membership,
+        actor=actor,
+        source=Status.ACTIVE,
+        target=Status.LAPSED,
+        action=Action.LAPSED,
+        refusal=_("Only an active membership can lapse."),
+    )
 
 
 @transaction.atomic
 def membership_reactivate(*, membership: Membership, actor: User | None) -> Membership:
     """Lapsed -> active."""
-    locked = _lock(membership)
-    if locked.status != Status.LAPSED:
-        raise ValidationError(_("Only a lapsed membership can be reactivated."), code="not_lapsed")
-    old = _snapshot(locked)
-    locked.status = Status.ACTIVE
-    _save(locked, ["status"])
-    _record(membership=locked, actor=actor, action=Action.REACTIVATED, old=old, new=_snapshot(locked))
-    return locked
+    return _status_change(
+        membership=membership,
+        actor=actor,
+        source=Status.LAPSED,
+        target=Status.ACTIVE,
+        action=Action.REACTIVATED,
+        refusal=_("Only a lapsed membership can be reactivated."),
+    )
 
 
 @transaction.atomic

@@ -92,17 +92,26 @@ def member_detail(request, slug, membership_id):
     return _member_detail_response(request, membership)
 
 
+def _perform(request, call, success_message: str) -> None:
+    """Run one service call; its refusal becomes an error message, success a success message."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success_message)
+
+
 def _status_action(service, success_message):
     @login_required
     @require_POST
     def view(request, slug, membership_id):
         membership = _managed_membership(request, slug, membership_id)
-        try:
-            service(membership=membership, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, success_message() % {"person": membership.user})
+        _perform(
+            request,
+            lambda: service(membership=membership, actor=request.user),
+            success_message() % {"person": membership.user},
+        )
         return redirect(_next_or(request, _member_url(membership)))
 
     return view
@@ -128,12 +137,13 @@ def member_change_role(request, slug, membership_id):
     form = forms.MembershipRoleForm(request.POST)
     if not form.is_valid():
         return _member_detail_response(request, membership, role_form=form, status=400)
-    try:
-        services.membership_change_role(membership=membership, actor=request.user, role=form.cleaned_data["role"])
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The role of %(person)s was saved.") % {"person": membership.user})
+    _perform(
+        request,
+        lambda: services.membership_change_role(
+            membership=membership, actor=request.user, role=form.cleaned_data["role"]
+        ),
+        _("The role of %(person)s was saved.") % {"person": membership.user},
+    )
     return redirect(_member_url(membership))
 
 
@@ -144,19 +154,16 @@ def member_change_terms(request, slug, membership_id):
     form = forms.MembershipTermsForm(request.POST)
     if not form.is_valid():
         return _member_detail_response(request, membership, terms_form=form, status=400)
-    try:
-        services.membership_change_terms(
+    _perform(
+        request,
+        lambda: services.membership_change_terms(
             membership=membership,
             actor=request.user,
             vote_weight=form.cleaned_data["vote_weight"],
             valid_until=form.cleaned_data["valid_until"],
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request, _("The vote weight and validity of %(person)s were saved.") % {"person": membership.user}
-        )
+        ),
+        _("The vote weight and validity of %(person)s were saved.") % {"person": membership.user},
+    )
     return redirect(_member_url(membership))
 
 
