@@ -141,3 +141,26 @@ def test_invitation_task_sends_once(association, association_admin, django_captu
         membership = services.membership_invite(association=association, email="once@example.org", actor=None)
     assert tasks.membership_invitation_send(membership.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_a_password_reset_does_not_verify_when_the_user_has_several_addresses(db):
+    """With two addresses we cannot tell which mailbox got the link, so nothing is marked verified."""
+    from accounts import services
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="two@example.org", verified=False)
+    EmailAddress.objects.create(user=user, email="two@example.org", primary=True, verified=False)
+    EmailAddress.objects.create(user=user, email="other@example.org", primary=False, verified=False)
+    assert services.user_email_verify_after_reset(user=user) is False
+    assert not EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def test_a_password_reset_verifies_the_single_address_of_an_invited_user(db):
+    from accounts import services
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="one@example.org", verified=False)
+    EmailAddress.objects.create(user=user, email="one@example.org", primary=True, verified=False)
+    assert services.user_email_verify_after_reset(user=user) is True
+    assert services.user_email_verify_after_reset(user=user) is False  # already verified: idempotent
+    assert EmailAddress.objects.get(user=user).verified
