@@ -164,3 +164,17 @@ def test_a_password_reset_verifies_the_single_address_of_an_invited_user(db):
     assert services.user_email_verify_after_reset(user=user) is True
     assert services.user_email_verify_after_reset(user=user) is False  # already verified: idempotent
     assert EmailAddress.objects.get(user=user).verified
+
+
+def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(
+    client, association_admin, django_capture_on_commit_callbacks
+):
+    """The account exists from the invitation on, so the ordinary password reset reaches it."""
+    client.force_login(association_admin)
+    invite(client, django_capture_on_commit_callbacks, email="late@example.org")
+    client.logout()
+    mail.outbox.clear()
+    response = client.post(reverse("account_reset_password"), {"email": "late@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert set_password_path(mail.outbox[0].body)
