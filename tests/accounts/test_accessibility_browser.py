@@ -66,6 +66,7 @@ def url(name, language, **kwargs):
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_member_administration_pages_have_no_serious_violations(page, live_server, association_admin, language):
+    """Roster, member page, invite, import, profile, my associations and the public page, logged in as admin."""
     association = association_admin.memberships.get().association
     pending = MembershipFactory(association=association, status=Membership.Status.PENDING)
     MembershipFactory(association=association, status=Membership.Status.LAPSED, role=Membership.Role.BOARD)

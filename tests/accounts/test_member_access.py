@@ -119,6 +119,7 @@ def test_forged_membership_id_from_another_association_is_404(
 
 
 def test_forged_membership_id_detail_page_is_404(client, association_admin, other_association):
+    """Another association's membership id in this association's URL shows nothing."""
     foreign = MembershipFactory(association=other_association)
     client.force_login(association_admin)
     url = reverse("accounts:member_detail", kwargs={"slug": "ela", "membership_id": foreign.pk})
@@ -126,17 +127,20 @@ def test_forged_membership_id_detail_page_is_404(client, association_admin, othe
 
 
 def test_outsider_gets_404(client, association, outsider):
+    """Someone with no membership in the association does not learn that its member pages exist."""
     client.force_login(outsider)
     assert client.get(page_url("member_list")).status_code == 404
 
 
 def test_unknown_association_is_404_for_its_would_be_admin(client, association_admin):
+    """An unknown slug is 404 even for an administrator of another association."""
     client.force_login(association_admin)
     assert client.get(page_url("member_list", slug="no-such-association")).status_code == 404
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_association_admin_opens_member_pages(client, association_admin, name):
+    """Alice, ELA's administrator, opens every member page of ELA."""
     client.force_login(association_admin)
     assert client.get(page_url(name)).status_code == 200
 

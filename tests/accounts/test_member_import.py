@@ -39,6 +39,8 @@ def admin_client(client, association_admin, member):
 
 
 def test_good_file_creates_and_updates_in_one_go(admin_client, member, django_capture_on_commit_callbacks):
+    """New people get accounts and memberships, existing ones are updated, identical rows are left alone;
+    new people are e-mailed."""
     text = (
         HEADER
         + "new.one@example.org,Ülle Õun,member,active,1,2027-12-31\r\n"
@@ -64,6 +66,7 @@ def test_good_file_creates_and_updates_in_one_go(admin_client, member, django_ca
 
 
 def test_file_with_a_byte_order_mark_and_any_column_order_is_read(admin_client):
+    """Excel's UTF-8 BOM is accepted, columns may come in any order and optional ones may be left out."""
     text = "valid_until,email,role\r\n2028-01-31,bom@example.org,member\r\n"
     response = upload(admin_client, text, encoding="utf-8-sig", send_invitations=False)
     assert response.status_code == 302
@@ -109,6 +112,7 @@ def test_one_bad_row_is_reported_and_nothing_of_the_file_is_imported(admin_clien
     ],
 )
 def test_problems_are_reported_by_row_and_column(admin_client, text, row, column, message):
+    """Each kind of problem is reported with its row number (header is row 1) and column; nothing is saved."""
     before = counts()
     response = upload(admin_client, text)
     assert response.status_code == 400
@@ -119,6 +123,7 @@ def test_problems_are_reported_by_row_and_column(admin_client, text, row, column
 
 
 def test_a_file_that_is_not_utf8_is_refused(admin_client):
+    """A Latin-1 file is refused with advice to save it as CSV UTF-8."""
     before = counts()
     response = upload(admin_client, HEADER + "jüri@example.org,Jüri\r\n", encoding="latin-1")
     assert response.status_code == 400
@@ -127,11 +132,13 @@ def test_a_file_that_is_not_utf8_is_refused(admin_client):
 
 
 def test_decimal_comma_is_accepted(admin_client):
+    """Spreadsheets in many locales write 0,5; it means 0.5."""
     upload(admin_client, HEADER + 'comma@example.org,,member,active,"0,5",\r\n', send_invitations=False)
     assert Membership.objects.get(user__email="comma@example.org").vote_weight == Decimal("0.5")
 
 
 def test_too_many_rows_are_refused(admin_client, monkeypatch):
+    """Above the row limit the whole file is refused."""
     monkeypatch.setattr(membership_csv, "MAX_ROWS", 3)
     before = counts()
     text = HEADER + "".join(f"p{i}@example.org\r\n" for i in range(4))
@@ -142,6 +149,7 @@ def test_too_many_rows_are_refused(admin_client, monkeypatch):
 
 
 def test_too_large_a_file_is_refused(admin_client, monkeypatch):
+    """Above the size limit the whole file is refused before it is parsed."""
     monkeypatch.setattr(membership_csv, "MAX_UPLOAD_BYTES", 100)
     before = counts()
     response = upload(admin_client, HEADER + "x@example.org," + "y" * 200 + "\r\n")
@@ -170,6 +178,7 @@ def test_import_does_not_touch_another_associations_memberships(admin_client, ot
 
 
 def test_import_refused_for_a_member(client, member):
+    """A plain member's upload is 403 and creates nothing."""
     before = counts()
     client.force_login(member)
     assert upload(client, HEADER + "sneaky@example.org\r\n").status_code == 403
@@ -177,6 +186,7 @@ def test_import_refused_for_a_member(client, member):
 
 
 def test_import_refused_for_another_associations_admin(client, association, other_admin):
+    """LLA's administrator cannot import into ELA: 404, nothing created."""
     before = counts()
     client.force_login(other_admin)
     assert upload(client, HEADER + "sneaky@example.org\r\n").status_code == 404
@@ -184,6 +194,7 @@ def test_import_refused_for_another_associations_admin(client, association, othe
 
 
 def test_template_download_is_a_csv_with_the_header(admin_client):
+    """The template is a CSV attachment holding exactly the header row."""
     response = admin_client.get(reverse("accounts:member_import_template", kwargs={"slug": "ela"}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -200,6 +211,7 @@ def test_the_template_imports_cleanly_once_filled_in(admin_client):
 
 
 def test_an_empty_upload_is_refused_by_the_form(admin_client):
+    """An empty file is a form error tied to the file field."""
     before = counts()
     response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile("members.csv", b"", content_type="text/csv")})
     assert response.status_code == 400

@@ -29,6 +29,8 @@ def invite(client, django_capture_on_commit_callbacks, **data):
 def test_inviting_an_unknown_address_creates_an_unopened_account_and_a_pending_membership(
     client, association_admin, django_capture_on_commit_callbacks
 ):
+    """The address is normalised; the account has no usable password and an unverified address;
+    one e-mail with a set-password link is sent."""
     client.force_login(association_admin)
     response = invite(client, django_capture_on_commit_callbacks, email="New.Person@Example.org", display_name="Nia")
     assert response.status_code == 302
@@ -71,6 +73,7 @@ def test_invited_person_sets_a_password_from_the_email_and_can_log_in(
 
 
 def test_the_invitation_link_works_only_once(client, association_admin, django_capture_on_commit_callbacks):
+    """Once the password is set, the same link shows the 'link does not work' page."""
     client.force_login(association_admin)
     invite(client, django_capture_on_commit_callbacks, email="nia@example.org")
     client.logout()
@@ -85,6 +88,7 @@ def test_the_invitation_link_works_only_once(client, association_admin, django_c
 def test_inviting_an_existing_user_links_to_their_associations(
     client, association_admin, outsider, django_capture_on_commit_callbacks
 ):
+    """A known person keeps their password and gets a link to My associations instead of a set-password link."""
     client.force_login(association_admin)
     invite(client, django_capture_on_commit_callbacks, email="CHARLIE@example.org", role="board")
     membership = Membership.objects.get(user=outsider)
@@ -98,6 +102,7 @@ def test_inviting_an_existing_user_links_to_their_associations(
 def test_invitation_is_written_in_the_invitees_language(
     client, association_admin, outsider, django_capture_on_commit_callbacks
 ):
+    """Charlie prefers Russian, so his invitation links to the Russian pages."""
     outsider.profile.preferred_language = "ru"
     outsider.profile.save(update_fields=["preferred_language"])
     client.force_login(association_admin)
@@ -109,6 +114,7 @@ def test_invitation_is_written_in_the_invitees_language(
 def test_reinviting_someone_who_already_has_a_membership_is_a_clear_error(
     client, association, association_admin, status, django_capture_on_commit_callbacks
 ):
+    """Whatever the status, a second invitation is refused next to the e-mail field and changes nothing."""
     existing = MembershipFactory(association=association, status=status, user__email="rita@example.org")
     client.force_login(association_admin)
     response = invite(client, django_capture_on_commit_callbacks, email="rita@example.org", role="admin")
@@ -125,6 +131,7 @@ def test_reinviting_someone_who_already_has_a_membership_is_a_clear_error(
 def test_invalid_address_is_refused_and_nothing_is_created(
     client, association_admin, django_capture_on_commit_callbacks
 ):
+    """A malformed address is a form error: no account, no e-mail."""
     client.force_login(association_admin)
     users = User.objects.count()
     response = invite(client, django_capture_on_commit_callbacks, email="not-an-address")
@@ -156,6 +163,7 @@ def test_a_password_reset_does_not_verify_when_the_user_has_several_addresses(db
 
 
 def test_a_password_reset_verifies_the_single_address_of_an_invited_user(db):
+    """Using the link proves the only address; a second call changes nothing."""
     from accounts import services
     from tests.factories import UserFactory
 

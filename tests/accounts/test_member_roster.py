@@ -36,6 +36,7 @@ def test_roster_lists_only_this_associations_members(client, roster, association
 
 
 def test_roster_counts_by_status_and_role(client, roster, association_admin):
+    """The summary counts every membership of the association by status and by role."""
     client.force_login(association_admin)
     counts = client.get(roster_url()).context["counts"]
     assert counts["total"] == 5
@@ -54,6 +55,7 @@ def test_roster_counts_by_status_and_role(client, roster, association_admin):
     ],
 )
 def test_roster_filters(client, roster, association_admin, params, expected):
+    """Status, role and a name or e-mail search narrow the roster."""
     client.force_login(association_admin)
     page = client.get(roster_url(**params)).context["page"]
     assert {m.user.email for m in page.object_list} == expected
@@ -68,6 +70,7 @@ def test_unknown_filter_value_shows_everyone_instead_of_failing(client, roster, 
 
 
 def test_pending_rows_offer_approval_that_returns_to_the_filtered_list(client, roster, association_admin):
+    """Approving from the list comes back to the same filtered list."""
     client.force_login(association_admin)
     pending = Membership.objects.get(user__email="penny@example.org")
     approve_url = reverse("accounts:member_approve", kwargs={"slug": "ela", "membership_id": pending.pk})
@@ -90,6 +93,7 @@ def test_approval_ignores_an_offsite_next(client, roster, association_admin):
 
 
 def test_roster_is_paginated_and_keeps_filters(client, association, association_admin):
+    """Fifty rows a page; the page links keep the filters."""
     MembershipFactory.create_batch(55, association=association)
     client.force_login(association_admin)
     first = client.get(roster_url(role="member"))
@@ -124,6 +128,7 @@ def test_roster_query_count_is_the_same_for_3_and_60_members(
 
 
 def test_my_associations_query_count_is_the_same_for_3_and_60_memberships(client, association_admin):
+    """My associations costs the same queries for 3 and 60 memberships."""
     from tests.factories import AssociationFactory
 
     for _ in range(2):

@@ -23,6 +23,7 @@ def admin_membership(association_admin):
 
 
 def test_approve_turns_pending_into_active_and_records_who_did_it(association, association_admin):
+    """Approval writes an audit row with the actor and the status before and after."""
     pending = MembershipFactory(association=association, status=Status.PENDING)
     services.membership_approve(membership=pending, actor=association_admin)
     pending.refresh_from_db()
@@ -33,12 +34,14 @@ def test_approve_turns_pending_into_active_and_records_who_did_it(association, a
 
 
 def test_approving_an_active_membership_is_refused(association, association_admin, member):
+    """Only pending memberships can be approved; a refusal writes no audit row."""
     with pytest.raises(ValidationError, match="pending"):
         services.membership_approve(membership=member.memberships.get(), actor=association_admin)
     assert not MembershipEvent.objects.exists()
 
 
 def test_lapse_and_reactivate(association_admin, member):
+    """Active -> lapsed -> active, each step audited; lapsing twice is refused."""
     membership = member.memberships.get()
     services.membership_lapse(membership=membership, actor=association_admin)
     membership.refresh_from_db()
@@ -52,12 +55,14 @@ def test_lapse_and_reactivate(association_admin, member):
 
 
 def test_reactivating_a_pending_membership_is_refused(association, association_admin):
+    """Reactivation is only for lapsed memberships."""
     pending = MembershipFactory(association=association, status=Status.PENDING)
     with pytest.raises(ValidationError, match="lapsed"):
         services.membership_reactivate(membership=pending, actor=association_admin)
 
 
 def test_change_role_records_old_and_new_role(association_admin, member):
+    """The audit row holds the role before and after."""
     membership = member.memberships.get()
     services.membership_change_role(membership=membership, actor=association_admin, role=Role.BOARD)
     membership.refresh_from_db()
@@ -67,17 +72,20 @@ def test_change_role_records_old_and_new_role(association_admin, member):
 
 
 def test_setting_the_same_role_writes_no_event(association_admin, member):
+    """Saving an unchanged role is a no-op, not an audit row."""
     membership = member.memberships.get()
     services.membership_change_role(membership=membership, actor=association_admin, role=Role.MEMBER)
     assert not membership.events.exists()
 
 
 def test_unknown_role_is_refused(association_admin, member):
+    """Only member, board and admin are roles."""
     with pytest.raises(ValidationError):
         services.membership_change_role(membership=member.memberships.get(), actor=association_admin, role="king")
 
 
 def test_change_terms_sets_vote_weight_and_validity(association_admin, member):
+    """Vote weight and end date change together, audited with both values."""
     membership = member.memberships.get()
     services.membership_change_terms(
         membership=membership,
@@ -93,6 +101,7 @@ def test_change_terms_sets_vote_weight_and_validity(association_admin, member):
 
 
 def test_negative_vote_weight_is_refused(association_admin, member):
+    """A vote weight below zero is refused."""
     with pytest.raises(ValidationError):
         services.membership_change_terms(
             membership=member.memberships.get(), actor=association_admin, vote_weight=Decimal("-1"), valid_until=None
@@ -103,6 +112,7 @@ class TestTheLastAdministratorStays:
     """An association always keeps at least one current administrator."""
 
     def test_last_admin_cannot_lapse(self, admin_membership, association_admin):
+        """Lapsing the only administrator is refused and leaves no audit row."""
         with pytest.raises(ValidationError, match="last active administrator"):
             services.membership_lapse(membership=admin_membership, actor=association_admin)
         admin_membership.refresh_from_db()
@@ -110,12 +120,14 @@ class TestTheLastAdministratorStays:
         assert not MembershipEvent.objects.exists()
 
     def test_last_admin_cannot_be_demoted(self, admin_membership, association_admin):
+        """Demoting the only administrator is refused."""
         with pytest.raises(ValidationError, match="last active administrator"):
             services.membership_change_role(membership=admin_membership, actor=association_admin, role=Role.BOARD)
         admin_membership.refresh_from_db()
         assert admin_membership.role == Role.ADMIN
 
     def test_last_admin_cannot_be_given_an_end_date_in_the_past(self, admin_membership, association_admin):
+        """An expired end date would end administration too, so it is refused for the only administrator."""
         with pytest.raises(ValidationError, match="last active administrator"):
             services.membership_change_terms(
                 membership=admin_membership,
@@ -125,6 +137,7 @@ class TestTheLastAdministratorStays:
             )
 
     def test_a_future_end_date_for_the_last_admin_is_fine(self, admin_membership, association_admin):
+        """An end date in the future keeps the administrator current."""
         services.membership_change_terms(
             membership=admin_membership,
             actor=association_admin,
@@ -133,17 +146,20 @@ class TestTheLastAdministratorStays:
         )
 
     def test_an_admin_can_step_down_once_another_admin_exists(self, association, admin_membership, association_admin):
+        """With a second current administrator, the first may become a member."""
         MembershipFactory(association=association, role=Role.ADMIN)
         services.membership_change_role(membership=admin_membership, actor=association_admin, role=Role.MEMBER)
         admin_membership.refresh_from_db()
         assert admin_membership.role == Role.MEMBER
 
     def test_a_lapsed_second_admin_does_not_count(self, association, admin_membership, association_admin):
+        """Only active, current administrators count towards the guard."""
         MembershipFactory(association=association, role=Role.ADMIN, status=Status.LAPSED)
         with pytest.raises(ValidationError):
             services.membership_lapse(membership=admin_membership, actor=association_admin)
 
     def test_the_view_shows_the_refusal_as_a_message(self, client, admin_membership, association_admin):
+        """The refusal reaches the administrator as a readable message."""
         client.force_login(association_admin)
         url = reverse("accounts:member_change_role", kwargs={"slug": "ela", "membership_id": admin_membership.pk})
         response = client.post(url, {"role": "member"}, follow=True)
@@ -156,6 +172,7 @@ class TestMemberDetailViews:
     """The member page posts to the services and shows their history."""
 
     def test_role_and_terms_are_saved_from_the_member_page(self, client, association_admin, member):
+        """The member page's forms change role and terms and show them in the history."""
         membership = member.memberships.get()
         kwargs = {"slug": "ela", "membership_id": membership.pk}
         client.force_login(association_admin)
@@ -176,6 +193,7 @@ class TestMemberDetailViews:
     def test_invalid_vote_weight_is_shown_next_to_the_field_and_changes_nothing(
         self, client, association_admin, member
     ):
+        """The error is tied to the field by aria-describedby; nothing is saved or audited."""
         membership = member.memberships.get()
         kwargs = {"slug": "ela", "membership_id": membership.pk}
         client.force_login(association_admin)
@@ -189,6 +207,7 @@ class TestMemberDetailViews:
         assert not membership.events.exists()
 
     def test_lapse_from_the_member_page(self, client, association_admin, member):
+        """The lapse button lapses the membership and says so."""
         membership = member.memberships.get()
         client.force_login(association_admin)
         url = reverse("accounts:member_lapse", kwargs={"slug": "ela", "membership_id": membership.pk})

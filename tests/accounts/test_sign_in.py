@@ -33,6 +33,7 @@ def sign_up(client, email="sam@example.org"):
 
 
 def test_signup_sends_a_confirmation_email_and_does_not_log_in(client):
+    """Sign-up creates the user with a profile, sends one confirmation e-mail and does not log in."""
     response = sign_up(client)
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -45,6 +46,7 @@ def test_signup_sends_a_confirmation_email_and_does_not_log_in(client):
 
 
 def test_login_before_confirming_is_refused_with_a_clear_message(client):
+    """With mandatory verification, the right password still does not log in before confirmation."""
     sign_up(client)
     mail.outbox.clear()
     response = client.post(LOGIN_URL, {"login": "sam@example.org", "password": PASSWORD}, follow=True)
@@ -54,6 +56,7 @@ def test_login_before_confirming_is_refused_with_a_clear_message(client):
 
 
 def test_after_confirming_login_works(client):
+    """Following the confirmation link and confirming lets the person log in."""
     sign_up(client)
     key = re.search(r"/accounts/confirm-email/([^/\s]+)/", mail.outbox[0].body).group(1)
     confirm_url = reverse("account_confirm_email", kwargs={"key": key})
@@ -67,6 +70,7 @@ def test_after_confirming_login_works(client):
 
 
 def test_wrong_password_error_is_tied_to_the_form(client, member):
+    """A wrong password is announced (role=alert) and nobody is logged in."""
     response = client.post(LOGIN_URL, {"login": "mia@example.org", "password": "wrong"})
     assert response.status_code == 200
     content = response.content.decode()
@@ -76,6 +80,7 @@ def test_wrong_password_error_is_tied_to_the_form(client, member):
 
 
 def test_the_sixth_failed_login_is_throttled_even_with_the_right_password(client, member):
+    """allauth's per-address limit (5 failures in 5 minutes) refuses the sixth attempt with its message."""
     for _ in range(5):
         response = client.post(LOGIN_URL, {"login": "mia@example.org", "password": "wrong"})
         assert "Too many failed login attempts" not in response.content.decode()
@@ -96,6 +101,7 @@ def test_login_switches_to_the_preferred_language(client, member):
 
 
 def test_login_keeps_next_but_in_the_preferred_language(client, member):
+    """The page asked for is kept, in the person's language."""
     member.profile.preferred_language = "ru"
     member.profile.save(update_fields=["preferred_language"])
     next_url = reverse("accounts:my_associations")
@@ -104,6 +110,7 @@ def test_login_keeps_next_but_in_the_preferred_language(client, member):
 
 
 def test_english_speaker_logging_in_on_the_russian_page_gets_english(client, member):
+    """The preferred language wins over the language of the login page."""
     response = client.post("/ru" + LOGIN_URL, {"login": "mia@example.org", "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     assert not response["Location"].startswith("/ru/")
@@ -111,12 +118,14 @@ def test_english_speaker_logging_in_on_the_russian_page_gets_english(client, mem
 
 
 def test_inactive_account_sees_the_inactive_page(client):
+    """A deactivated account with the right password lands on our inactive page, not logged in."""
     user = UserFactory(email="gone@example.org")
     user.is_active = False
     user.save(update_fields=["is_active"])
     response = client.post(LOGIN_URL, {"login": "gone@example.org", "password": DEFAULT_PASSWORD}, follow=True)
     assert logged_in_user_id(client) is None
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("account_inactive"), 302)]
+    assert "This account has been deactivated." in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -133,6 +142,7 @@ def test_inactive_account_sees_the_inactive_page(client):
 )
 @pytest.mark.parametrize("prefix", ["", "/ru"])
 def test_allauth_pages_use_the_site_layout_with_one_h1(client, name, prefix):
+    """Our overrides extend base.html, have one h1 and follow the URL's language."""
     with translation.override("en"):  # the English path; the prefix picks the language
         path = reverse(name)
     response = client.get(prefix + path)
@@ -144,6 +154,7 @@ def test_allauth_pages_use_the_site_layout_with_one_h1(client, name, prefix):
 
 
 def test_logout_page_uses_the_site_layout(client, member):
+    """The logout confirmation page extends base.html with one h1."""
     client.force_login(member)
     content = client.get(reverse("account_logout")).content.decode()
     assert 'class="skip-link"' in content
@@ -158,6 +169,7 @@ def test_password_change_falls_back_to_the_site_layout(client, member):
 
 
 def test_signup_errors_are_tied_to_their_fields(client):
+    """Field errors have ids that the inputs reference with aria-describedby; labels are visible."""
     response = client.post(SIGNUP_URL, {"email": "bad", "password1": "x", "password2": "y"})
     content = response.content.decode()
     assert 'id="id_email_error"' in content
@@ -166,6 +178,7 @@ def test_signup_errors_are_tied_to_their_fields(client):
 
 
 def test_password_reset_sends_a_link(client, member):
+    """Asking for a reset e-mails a key link."""
     response = client.post(reverse("account_reset_password"), {"email": "mia@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1

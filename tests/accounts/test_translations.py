@@ -35,6 +35,7 @@ def ru(name, **kwargs):
 
 @pytest.mark.django_db
 def test_member_pages_render_in_russian(client, compiled, association_admin, member):
+    """Under /ru/ the roster's heading, statuses and plural caption are Russian."""
     client.force_login(association_admin)
     content = client.get(ru("accounts:member_list", slug="ela")).content.decode()
     assert "Члены ассоциации «Estonian Librarians Association»" in content
@@ -44,6 +45,7 @@ def test_member_pages_render_in_russian(client, compiled, association_admin, mem
 
 @pytest.mark.django_db
 def test_csv_report_is_in_russian(client, compiled, association_admin):
+    """The CSV problem report is translated too."""
     client.force_login(association_admin)
     upload = SimpleUploadedFile("members.csv", b"email,role\r\nbad,king\r\n", content_type="text/csv")
     response = client.post(ru("accounts:member_import", slug="ela"), {"file": upload})
@@ -54,6 +56,7 @@ def test_csv_report_is_in_russian(client, compiled, association_admin):
 
 @pytest.mark.django_db
 def test_login_page_renders_in_russian(client, compiled):
+    """Our login template's own strings are translated."""
     content = client.get(ru("account_login")).content.decode()
     assert "<h1>Войти</h1>" in content
     assert "Впервые в LIS Commons?" in content
