@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -56,6 +57,9 @@ def test_good_file_creates_and_updates_in_one_go(admin_client, member, django_ca
     assert "1 row unchanged." in page
     one = Membership.objects.select_related("user").get(user__email="new.one@example.org")
     assert one.user.display_name == "Ülle Õun"
+    assert not one.user.has_usable_password()
+    assert one.user.profile.preferred_language == "en"
+    assert EmailAddress.objects.get(user=one.user).verified is False
     assert (one.status, one.valid_until) == (Membership.Status.ACTIVE, datetime.date(2027, 12, 31))
     two = Membership.objects.get(user__email="new.two@example.org")
     assert (two.role, two.status, two.vote_weight) == (Membership.Role.BOARD, Membership.Status.PENDING, Decimal(1))
