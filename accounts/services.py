@@ -233,8 +233,12 @@ def membership_invite(
         raise ValidationError(_("Unknown role."), code="invalid_role")
     user = _user_by_email(email)
     if user is None:
-        user = _user_create_invited(email=email, display_name=display_name.strip(), language=language)
-    else:
+        try:
+            with transaction.atomic():
+                user = _user_create_invited(email=email, display_name=display_name.strip(), language=language)
+        except IntegrityError:  # the same address signed up or was invited a moment ago
+            user = _user_by_email(email)
+    if user is not None:
         existing = Membership.objects.filter(user=user, association=association).first()
         if existing is not None:
             raise ValidationError(
