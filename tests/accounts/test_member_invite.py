@@ -186,3 +186,16 @@ def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert set_password_path(mail.outbox[0].body)
+
+
+def test_invite_racing_a_signup_of_the_same_address_uses_the_new_account(
+    association, association_admin, outsider, monkeypatch
+):
+    """If the address gets an account between our lookup and our insert, the invitation attaches to it."""
+    from accounts import services
+
+    lookups = iter([None, outsider])
+    monkeypatch.setattr(services, "_user_by_email", lambda email: next(lookups))
+    membership = services.membership_invite(association=association, email="charlie@example.org", actor=None)
+    assert membership.user == outsider
+    assert User.objects.filter(email="charlie@example.org").count() == 1
