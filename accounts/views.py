@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import forms, membership_csv, selectors, services
 from accounts.models import Association, Membership
@@ -53,7 +53,7 @@ def _next_or(request, default: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def member_list(request, slug):
     association = _managed_association(request, slug)
     filter_form = forms.MemberFilterForm(request.GET or None)
@@ -86,7 +86,7 @@ def _member_detail_response(request, membership, *, role_form=None, terms_form=N
 
 
 @login_required
-@require_GET
+@require_safe
 def member_detail(request, slug, membership_id):
     membership = _managed_membership(request, slug, membership_id)
     return _member_detail_response(request, membership)
@@ -236,7 +236,7 @@ def member_import(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def member_import_template(request, slug):
     association = _managed_association(request, slug)
     response = HttpResponse(membership_csv.membership_csv_template(), content_type="text/csv; charset=utf-8")
@@ -258,7 +258,7 @@ def profile_edit(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_associations(request):
     context = {
         "memberships": selectors.user_memberships(user=request.user),
