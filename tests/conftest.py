@@ -5,10 +5,15 @@
 - ``outsider`` belongs to no association; ``learner`` and ``trainer`` are platform roles.
 """
 
+import functools
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import Membership
+from lms.env import env_bool
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
@@ -81,3 +86,126 @@ def trainer(db):
     group, _ = Group.objects.get_or_create(name="Trainers")
     user.groups.add(group)
     return user
+
+
+# --- Tests that need a real service or a browser -------------------------------------------------------------
+# `postgres`, `redis` and `browser` tests skip, with the reason, where the service or Chromium is absent (a
+# newcomer's `make test`). With REQUIRE_SERVICES=true (postgres, redis) or REQUIRE_BROWSER=true (browser), as
+# CI sets them, an absent service is a failure instead: a suite that silently skips proves nothing.
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _required(variable: str) -> bool:
+    return env_bool(variable, False)
+
+
+@functools.cache
+def _postgres_missing() -> str | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/lis_commons"
+    return None
+
+
+@functools.cache
+def _redis_missing() -> str | None:
+    from django.conf import settings
+
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return "needs Redis and a Celery worker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except redis.RedisError as exc:
+        return f"needs Redis at CELERY_BROKER_URL, which does not answer: {exc}"
+    return None
+
+
+@functools.cache
+def _browser_missing() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+_NEEDS = {
+    "postgres": (_postgres_missing, "REQUIRE_SERVICES"),
+    "redis": (_redis_missing, "REQUIRE_SERVICES"),
+    "browser": (_browser_missing, "REQUIRE_BROWSER"),
+}
+
+
+def _skip_or_fail(reason: str, required_by: str) -> None:
+    if _required(required_by):
+        pytest.fail(f"{reason} ({required_by}=true: this test must run)", pytrace=False)
+    pytest.skip(f"{reason} (set {required_by}=true to make this a failure)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip or fail a marked test before its fixtures start a browser or touch a service."""
+    for marker, (missing, required_by) in _NEEDS.items():
+        if item.get_closest_marker(marker) is not None and (reason := missing()):
+            _skip_or_fail(reason, required_by)
+
+
+@pytest.fixture(scope="session")
+def _django_async_unsafe():
+    """Playwright's sync API keeps an event loop on the main thread for the rest of the session, so Django's
+    ORM would refuse to run there (SynchronousOnlyOperation). The tests stay synchronous; allow it."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, _django_async_unsafe):
+    """pytest-playwright's launch arguments plus Debian's Chromium (Playwright's own download is never used)."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Contexts bypass Content-Security-Policy so axe-core can be injected into our pages."""
+    return {**browser_context_args, "bypass_csp": True, "locale": "en-GB"}
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)`` runs axe-core on the page's document and returns its serious and critical violations."""
+    if not AXE_JS.exists():
+        _skip_or_fail(f"needs axe-core at {AXE_JS} (npm ci --ignore-scripts)", "REQUIRE_BROWSER")
+
+    def run(page, context=None, options=None):
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("([c, o]) => axe.run(c || document, o || {})", [context, options])
+        return AxeViolations(v for v in result["violations"] if v["impact"] in {"serious", "critical"})
+
+    return run
+
+
+class AxeViolations(list):
+    """axe-core violations; ``str()`` gives lines a person can act on: rule, impact, help, offending elements."""
+
+    def __str__(self):
+        lines = [f"{len(self)} serious or critical axe-core violation(s):"]
+        for violation in self:
+            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+            for node in violation["nodes"][:10]:
+                summary = " ".join(node.get("failureSummary", "").split())
+                lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+        return "\n".join(lines)
