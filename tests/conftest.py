@@ -154,12 +154,31 @@ def _skip_or_fail(reason: str, required_by: str) -> None:
     pytest.skip(f"{reason} (set {required_by}=true to make this a failure)")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """Skip or fail a marked test before its fixtures start a browser or touch a service."""
+def _fail_if_required(reason: str, required_by: str) -> None:
+    if _required(required_by):
+        pytest.fail(f"{reason} ({required_by}=true: this test must run)", pytrace=False)
+
+
+def _missing_for(item):
     for marker, (missing, required_by) in _NEEDS.items():
         if item.get_closest_marker(marker) is not None and (reason := missing()):
-            _skip_or_fail(reason, required_by)
+            return reason, required_by
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that will skip, so the summary names each one with its reason."""
+    for item in items:
+        if (missing := _missing_for(item)) and not _required(missing[1]):
+            reason, required_by = missing
+            item.add_marker(pytest.mark.skip(reason=f"{reason} (set {required_by}=true to make this a failure)"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Fail a required test before its fixtures start a browser or touch a service (others were marked skip)."""
+    if missing := _missing_for(item):
+        _fail_if_required(*missing)
 
 
 @pytest.fixture(scope="session")
@@ -209,3 +228,40 @@ class AxeViolations(list):
                 summary = " ".join(node.get("failureSummary", "").split())
                 lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
         return "\n".join(lines)
+
+
+# --- A kept test database that an earlier run flushed ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(django_db_createdb, django_db_keepdb, django_db_modify_db_settings):
+    """--reuse-db keeps the PostgreSQL test database between runs. A transactional test (live server, real
+    worker) ends with a flush that also empties what migrations seeded (Wagtail's locale, root page, default
+    Site), and a kept database is never migrated again: such a database is rebuilt instead of reused."""
+    return django_db_createdb or (django_db_keepdb and _kept_test_database_was_flushed())
+
+
+def _kept_test_database_was_flushed() -> bool:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False  # SQLite test databases live in memory: every run starts fresh
+    import psycopg
+
+    db = connection.settings_dict
+    try:
+        with psycopg.connect(
+            dbname=connection.creation._get_test_db_name(),  # the name setup_databases will use (xdist suffix too)
+            user=db["USER"] or None,
+            password=db["PASSWORD"] or None,
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            connect_timeout=5,
+        ) as conn:
+            (migrated,) = conn.execute("SELECT to_regclass('wagtailcore_locale') IS NOT NULL").fetchone()
+            if not migrated:
+                return False
+            (seeded,) = conn.execute("SELECT EXISTS (SELECT 1 FROM wagtailcore_locale)").fetchone()
+            return not seeded
+    except psycopg.OperationalError:
+        return False  # no kept database yet: setup creates it
