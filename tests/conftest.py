@@ -265,3 +265,17 @@ def _kept_test_database_was_flushed() -> bool:
             return not seeded
     except psycopg.OperationalError:
         return False  # no kept database yet: setup creates it
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Once Playwright's sync API runs, test code runs in another context, where Django (asgiref's Local) hands
+    out new connection objects, without the copy of the migrated data that ``serialized_rollback`` restores
+    after a transactional test's flush. The copy is put where every connection object of the backend finds it."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
