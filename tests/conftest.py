@@ -167,11 +167,14 @@ def _missing_for(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests that will skip, so the summary names each one with its reason."""
+    """Mark the tests that will skip, so the summary names each one with its reason; give every transactional
+    test a serialized rollback (see ``_restore_migrated_data``)."""
     for item in items:
         if (missing := _missing_for(item)) and not _required(missing[1]):
             reason, required_by = missing
             item.add_marker(pytest.mark.skip(reason=f"{reason} (set {required_by}=true to make this a failure)"))
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -279,3 +282,50 @@ def django_db_setup(django_db_setup):
         contents = getattr(connection, "_test_serialized_contents", None)
         if contents is not None:
             type(connection)._test_serialized_contents = contents
+
+
+# --- Transactional tests leave the database as migrations left it ------------------------------------------
+# A transactional test (live server, real worker, concurrency) ends with a flush that also empties what
+# migrations seeded: Wagtail's locale, root page and default Site, groups, content types. pytest-django runs
+# such tests after the plain `db` ones, but tests that reach the database outside `db` (module fixtures using
+# django_db_blocker) and any test after them on the same xdist worker would find an empty database. So every
+# transactional test gets Django's serialized rollback (the flush then skips post_migrate, which would re-create
+# content types under new ids), and the seeded data is put back right after its flush.
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (kwargs.get("transaction") or kwargs.get("reset_sequences") or (marker.args and marker.args[0])))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if _is_transactional(item):
+            _restore_migrated_data(item.config)
+
+
+def _restore_migrated_data(config) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    blocker = config.stash.get(blocking_manager_key, None)
+    if blocker is None:
+        return
+    with blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is None or ContentType.objects.using(alias).exists():
+                continue  # no test database yet, or not flushed (the test was skipped before its database)
+            connection.creation.deserialize_db_from_string(contents)
+            connection.close()
