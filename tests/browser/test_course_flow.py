@@ -1,7 +1,5 @@
 """End to end in Chromium: a learner enrols, reads, plays the H5P activity, passes the quiz and completes."""
 
-import os
-import shutil
 import uuid
 from pathlib import Path
 
@@ -21,48 +19,16 @@ from h5p.services import package_upload
 from tests.courses.factories import course_create, lesson_create, paragraph, question, quiz_block
 from tests.factories import AssociationFactory, UserFactory
 
-CHROMIUM = "/usr/bin/chromium"
 H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
     pytest.mark.skipif(
         not (Path(settings.BASE_DIR) / "static/vendor/h5p-standalone/main.bundle.js").exists(),
         reason="the H5P player is not vendored (run make static)",
     ),
 ]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Fallback when tests/conftest.py does not point Playwright at Debian's Chromium already."""
-    if browser_type_launch_args.get("executable_path"):
-        return browser_type_launch_args
-    flags = [
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-    ]
-    return {**browser_type_launch_args, "executable_path": shutil.which("chromium") or CHROMIUM, "args": flags}
-
-
-def _assert_accessible(page):
-    """axe-core finds no serious or critical violation on the page (skipped where axe-core is not installed)."""
-    axe = Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js"
-    if not axe.exists():
-        return
-    page.add_script_tag(path=str(axe))
-    result = page.evaluate("() => axe.run(document)")
-    serious = [(v["id"], v["nodes"][0]["html"]) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-    assert serious == []
 
 
 def _log_in(page, live_server, user):
@@ -98,16 +64,24 @@ def course_with_activities():
     return course
 
 
-def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with_activities):
-    """Enrol, read and mark complete, play H5P (False, Check), pass the quiz: the course shows 100%."""
+def test_a_learner_completes_a_course_in_chromium(live_server, page, axe, eager_tasks, course_with_activities):
+    """Enrol, read and mark complete, play H5P (False, Check), pass the quiz: the course shows 100%.
+
+    axe-core finds no serious or critical violation on the catalogue, course, quiz and My learning pages.
+    """
+
+    def assert_accessible():
+        violations = axe(page)
+        assert not violations, str(violations)
+
     course = course_with_activities
     learner = UserFactory(email="lena@example.org")
     _log_in(page, live_server, learner)
 
     page.goto(f"{live_server.url}{course.get_parent().url}")
-    _assert_accessible(page)
+    assert_accessible()
     page.goto(f"{live_server.url}{course.url}")
-    _assert_accessible(page)
+    assert_accessible()
     page.get_by_role("button", name="Enrol in this course").click()
     expect(page.get_by_text("You are enrolled in")).to_be_visible()
 
@@ -125,7 +99,7 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
 
     page.get_by_role("link", name="Quiz →").click()
-    _assert_accessible(page)
+    assert_accessible()
     page.get_by_label("The original dataset").check()
     page.get_by_label("False").check()
     page.get_by_role("button", name="Submit answers").click()
@@ -136,10 +110,10 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, course_with
     progress = page.get_by_role("progressbar")
     expect(progress).to_have_attribute("value", "100")
     expect(page.get_by_text("Course complete on")).to_be_visible()
-    _assert_accessible(page)
+    assert_accessible()
     page.goto(f"{live_server.url}/courses/learning/")
     expect(page.get_by_role("heading", name="Skills earned")).to_be_visible()
-    _assert_accessible(page)
+    assert_accessible()
 
     assert CourseCompletion.objects.filter(learner=learner, course=course).count() == 1
     assert Certificate.objects.filter(recipient=learner, kind=Certificate.Kind.COURSE).count() == 1
