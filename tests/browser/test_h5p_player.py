@@ -1,0 +1,114 @@
+"""End to end in Chromium: the vendored player plays the real package and the server records the score."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import include, path
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from h5p import access
+from h5p.blocks import H5PActivityBlock
+from h5p.models import H5PAttempt
+from h5p.services import package_upload
+from tests.factories import UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+PREFIX = "browser.test"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.urls(__name__),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
+    pytest.mark.skipif(
+        not (Path(settings.BASE_DIR) / "static/vendor/h5p-standalone/main.bundle.js").exists(),
+        reason="the H5P player is not vendored (run make static)",
+    ),
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain sync code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Fallback when tests/conftest.py does not point Playwright at Debian's Chromium already."""
+    if browser_type_launch_args.get("executable_path"):
+        return browser_type_launch_args
+    flags = [
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ]
+    return {**browser_type_launch_args, "executable_path": shutil.which("chromium") or CHROMIUM, "args": flags}
+
+
+@ensure_csrf_cookie
+def play_view(request, package_id: int):
+    """A minimal host page, the way courses embeds the block: it passes the context key."""
+    block = H5PActivityBlock()
+    value = block.to_python({"package": package_id, "title": "Quick check", "graded": True, "pass_mark": 50})
+    key = f"{PREFIX}:{request.user.pk}"
+    html = block.render(value, context={"request": request, "h5p_context": key, "h5p_best": None})
+    return HttpResponse(
+        f'<!DOCTYPE html><html lang="en"><head><title>Play</title></head><body><main>{html}</main></body></html>'
+    )
+
+
+urlpatterns = [
+    path("play/<int:package_id>/", play_view),
+    path("h5p/", include("h5p.urls")),
+    path("accounts/", include("allauth.urls")),
+]
+
+
+@pytest.fixture
+def allowed_context():
+    access.register_context(PREFIX, can_play=lambda user, key: key == f"{PREFIX}:{user.pk}")
+    yield
+    access.unregister_context(PREFIX)
+
+
+def test_answering_false_then_check_records_a_full_score(live_server, page, allowed_context):
+    """Chromium plays the fixture; the statement it posts becomes the learner's attempt: 1 of 1, passed."""
+    learner = UserFactory(email="lena@example.org")
+    fixture = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+    with fixture.open("rb") as handle:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        package = package_upload(
+            uploaded_file=SimpleUploadedFile("true-false.h5p", handle.read()), title="True or false", uploaded_by=None
+        )
+    client = Client()
+    client.force_login(learner)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto(f"{live_server.url}/play/{package.pk}/")
+    frame = page.frame_locator("iframe.h5p-iframe")
+    frame.get_by_role("radio", name="False").click()
+    frame.get_by_role("button", name="Check").click()
+
+    status = page.get_by_role("status")
+    status.wait_for()
+    from playwright.sync_api import expect
+
+    expect(status).to_have_text("Your result was saved: 1 of 1")
+    attempt = H5PAttempt.objects.get()
+    assert attempt.user == learner
+    assert (attempt.raw_score, attempt.max_score, attempt.success) == (1, 1, True)
+    assert attempt.context_key == f"{PREFIX}:{learner.pk}"
