@@ -150,3 +150,13 @@ def test_h5p_json_without_a_main_library_is_refused():
     del metadata["mainLibrary"]
     members["h5p.json"] = json.dumps(metadata).encode()
     assert_refused(build_zip(members), "mainLibrary")
+
+
+def test_refusals_are_translated():
+    """A Russian-speaking editor reads the refusal in Russian."""
+    from django.utils import translation
+
+    members = fixture_members() | {"../evil.js": b"alert(1)"}
+    with translation.override("ru"):
+        message = assert_refused(build_zip(members), "../evil.js")
+    assert "небезопасный путь" in message
