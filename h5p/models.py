@@ -46,8 +46,9 @@ class XAPIStatement(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
     )
+    # Results outlive nothing: a package that has been played cannot be deleted.
     package = models.ForeignKey(
-        H5PPackage, verbose_name=_("package"), on_delete=models.CASCADE, related_name="statements"
+        H5PPackage, verbose_name=_("package"), on_delete=models.PROTECT, related_name="statements"
     )
     context_key = models.CharField(_("context"), max_length=255)
     statement_id = models.CharField(_("statement id"), max_length=64, blank=True)
@@ -79,7 +80,7 @@ class H5PAttempt(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="h5p_attempts"
     )
     package = models.ForeignKey(
-        H5PPackage, verbose_name=_("package"), on_delete=models.CASCADE, related_name="attempts"
+        H5PPackage, verbose_name=_("package"), on_delete=models.PROTECT, related_name="attempts"
     )
     context_key = models.CharField(_("context"), max_length=255)
     raw_score = models.FloatField(_("score"))

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from h5p.models import H5PAttempt, H5PPackage, H5PUserState
+from h5p.models import H5PAttempt, H5PPackage, H5PUserState, XAPIStatement
 
 
 def attempts_best_for(*, user, context_keys: Iterable[str]) -> dict[str, H5PAttempt]:
@@ -51,3 +51,12 @@ def user_state_get(*, user, package: H5PPackage, context_key: str, data_type: st
         .values_list("data", flat=True)
         .first()
     )
+
+
+def packages_with_results(*, packages: Iterable[H5PPackage]) -> list[H5PPackage]:
+    """The packages among ``packages`` that any learner has played (they must not be deleted)."""
+    ids = [package.pk for package in packages]
+    if not ids:
+        return []
+    played = set(XAPIStatement.objects.filter(package_id__in=ids).values_list("package_id", flat=True).distinct())
+    return [package for package in packages if package.pk in played]

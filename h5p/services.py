@@ -118,6 +118,20 @@ def package_upload(*, uploaded_file, title: str, uploaded_by=None) -> H5PPackage
     return package
 
 
+def package_files_forget(*, content_hash: str) -> None:
+    """After a package row is deleted, delete its extraction and original file once the transaction commits."""
+
+    def delete_files():
+        if H5PPackage.objects.filter(content_hash=content_hash).exists():
+            return  # uploaded again in the meantime: the files belong to the new row
+        _storage_delete_tree(package_storage_prefix(content_hash))
+        original = f"h5p/originals/{content_hash}.h5p"
+        if default_storage.exists(original):
+            default_storage.delete(original)
+
+    transaction.on_commit(delete_files)
+
+
 def package_title_update(*, package: H5PPackage, title: str) -> H5PPackage:
     """Rename a package; its files and hash never change (upload a new package for new content)."""
     package.title = title.strip()[:255]

@@ -76,3 +76,49 @@ def test_editing_renames_without_asking_for_the_file_again(client, editor):
     package.refresh_from_db()
     assert package.title == "Renamed"
     assert package.content_hash
+
+
+def test_deleting_an_unplayed_package_removes_its_files(client, editor, django_capture_on_commit_callbacks):
+    client.force_login(editor)
+    client.post(reverse(ADD_URL), {"title": "First", "upload": upload(fixture_path().read_bytes())})
+    package = H5PPackage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("wagtailsnippets_h5p_h5ppackage:delete", args=[package.pk]))
+    assert response.status_code == 302
+    assert H5PPackage.objects.count() == 0
+    assert stored_files() == []
+
+
+def test_a_package_with_results_cannot_be_deleted(package, contexts, learner):
+    """Attempts protect their package: learners' results are never deleted with it."""
+    from django.db.models import ProtectedError
+
+    from h5p.services import activity_iri, xapi_statement_record
+    from tests.h5p.builders import play_key
+
+    key = play_key(learner)
+    statement = {
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": activity_iri(package_id=package.pk, context_key=key)},
+        "result": {"score": {"raw": 1, "max": 1}},
+    }
+    xapi_statement_record(user=learner, package=package, context_key=key, statement=statement)
+    with pytest.raises(ProtectedError):
+        package.delete()
+
+
+def test_the_admin_refuses_to_delete_a_played_package_with_a_message(client, editor, package, contexts, learner):
+    from h5p.services import activity_iri, xapi_statement_record
+    from tests.h5p.builders import play_key
+
+    key = play_key(learner)
+    statement = {
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/interacted"},
+        "object": {"id": activity_iri(package_id=package.pk, context_key=key)},
+    }
+    xapi_statement_record(user=learner, package=package, context_key=key, statement=statement)
+    client.force_login(editor)
+    response = client.post(reverse("wagtailsnippets_h5p_h5ppackage:delete", args=[package.pk]), follow=True)
+    assert response.status_code == 200
+    assert "so it cannot be deleted" in response.content.decode()
+    assert H5PPackage.objects.filter(pk=package.pk).exists()
