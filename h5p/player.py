@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from h5p import selectors
 from h5p.models import H5PPackage
 from h5p.services import activity_iri
 
@@ -49,5 +50,10 @@ def player_config(*, user, package: H5PPackage, context_key: str) -> dict[str, s
         "save_seconds": str(settings.H5P_STATE_SAVE_SECONDS),
         "user_name": user.get_full_name() or str(user.pk),
         "user_mail": user.email,
+        # H5P core builds the content right after asking for its state, so the state must come with the page.
+        "state": selectors.user_state_get(
+            user=user, package=package, context_key=context_key, data_type="state", sub_content_id="0"
+        )
+        or "",
         "element_id": f"h5p-{package.pk}-{hashlib.sha256(context_key.encode()).hexdigest()[:12]}",
     }

@@ -175,7 +175,7 @@
       .then(function () {
         el.textContent = "";
         var saveSeconds = parseInt(data.h5pSaveSeconds, 10);
-        return new window.H5PStandalone.H5P(el, {
+        var options = {
           id: el.id,
           h5pJsonPath: data.h5pJsonPath,
           frameJs: data.h5pFrameJs,
@@ -184,7 +184,12 @@
           user: { name: data.h5pUserName, mail: data.h5pUserMail },
           saveFreq: saveSeconds > 0 ? saveSeconds : false,
           ajax: { contentUserDataUrl: data.h5pStateUrl },
-        });
+        };
+        if (data.h5pState) {
+          // Saved state, preloaded for sub-content 0 (H5P core reads contentUserData[0].state).
+          options.contentUserData = [{ state: data.h5pState }];
+        }
+        return new window.H5PStandalone.H5P(el, options);
       })
       .then(function () {
         listen();

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path
 from django.views.decorators.csrf import ensure_csrf_cookie
+from playwright.sync_api import expect
 
 from h5p import access
 from h5p.blocks import H5PActivityBlock
-from h5p.models import H5PAttempt
+from h5p.models import H5PAttempt, H5PUserState
 from h5p.services import package_upload
 from tests.factories import UserFactory
 
@@ -76,27 +78,24 @@ def allowed_context():
     access.unregister_context(PREFIX)
 
 
+def upload_fixture():
+    fixture = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+    data = SimpleUploadedFile("true-false.h5p", fixture.read_bytes())
+    return package_upload(uploaded_file=data, title="True or false", uploaded_by=None)
+
+
+def log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
 def test_answering_false_then_check_records_a_full_score(live_server, page, allowed_context):
     """Chromium plays the fixture; the statement it posts becomes the learner's attempt: 1 of 1, passed."""
     learner = UserFactory(email="lena@example.org")
-    fixture = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
-    with fixture.open("rb") as handle:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        package = package_upload(
-            uploaded_file=SimpleUploadedFile("true-false.h5p", handle.read()), title="True or false", uploaded_by=None
-        )
-    client = Client()
-    client.force_login(learner)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    package = upload_fixture()
+    log_in(page, live_server, learner)
 
     page.goto(f"{live_server.url}/play/{package.pk}/")
     frame = page.frame_locator("iframe.h5p-iframe")
@@ -104,11 +103,27 @@ def test_answering_false_then_check_records_a_full_score(live_server, page, allo
     frame.get_by_role("button", name="Check").click()
 
     status = page.get_by_role("status")
-    status.wait_for()
-    from playwright.sync_api import expect
-
     expect(status).to_have_text("Your result was saved: 1 of 1")
     attempt = H5PAttempt.objects.get()
     assert attempt.user == learner
     assert (attempt.raw_score, attempt.max_score, attempt.success) == (1, 1, True)
     assert attempt.context_key == f"{PREFIX}:{learner.pk}"
+
+
+def test_the_player_saves_and_restores_the_learners_state(live_server, page, allowed_context, settings):
+    """H5P core posts its state to the signed state URL; on the next visit the chosen answer is back."""
+    settings.H5P_STATE_SAVE_SECONDS = 1
+    learner = UserFactory(email="lena@example.org")
+    package = upload_fixture()
+    log_in(page, live_server, learner)
+
+    page.goto(f"{live_server.url}/play/{package.pk}/")
+    frame = page.frame_locator("iframe.h5p-iframe")
+    with page.expect_response(lambda r: "/h5p/state/" in r.url and r.request.method == "POST") as saved:
+        frame.get_by_role("radio", name="False").click()
+    assert saved.value.json() == {"success": True}
+    assert H5PUserState.objects.get(user=learner).data
+
+    page.reload()
+    restored = page.frame_locator("iframe.h5p-iframe").get_by_role("radio", name="False")
+    expect(restored).to_have_attribute("aria-checked", "true")

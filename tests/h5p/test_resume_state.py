@@ -100,3 +100,12 @@ def test_the_player_config_points_at_a_signed_state_url_with_h5p_placeholders(pa
     assert config["state_url"].endswith("&dataType=:dataType&subContentId=:subContentId")
     assert state_token(user_id=learner.pk, package_id=package.pk, context_key=play_key(learner)) in config["state_url"]
     assert config["json_path"] == f"/h5p/content/{package.content_hash}"
+
+
+def test_the_saved_state_comes_preloaded_with_the_page(client, package, contexts, learner):
+    """H5P core builds the content right after asking for its state, so the page carries it."""
+    client.force_login(learner)
+    key = play_key(learner)
+    assert player_config(user=learner, package=package, context_key=key)["state"] == ""
+    client.post(state_url(package, learner, key), {"data": '{"answer":false}'})
+    assert player_config(user=learner, package=package, context_key=key)["state"] == '{"answer":false}'
