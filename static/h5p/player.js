@@ -192,6 +192,10 @@
         return new window.H5PStandalone.H5P(el, options);
       })
       .then(function () {
+        var frame = el.querySelector("iframe");
+        if (frame && data.h5pFrameTitle) {
+          frame.setAttribute("title", data.h5pFrameTitle);
+        }
         listen();
         el.setAttribute("data-h5p-ready", "1");
       })

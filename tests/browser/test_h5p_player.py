@@ -60,7 +60,8 @@ def play_view(request, package_id: int):
     key = f"{PREFIX}:{request.user.pk}"
     html = block.render(value, context={"request": request, "h5p_context": key, "h5p_best": None})
     return HttpResponse(
-        f'<!DOCTYPE html><html lang="en"><head><title>Play</title></head><body><main>{html}</main></body></html>'
+        '<!DOCTYPE html><html lang="en"><head><title>Play</title></head>'
+        f"<body><main><h1>Lesson</h1>{html}</main></body></html>"
     )
 
 
@@ -104,6 +105,12 @@ def test_answering_false_then_check_records_a_full_score(live_server, page, allo
 
     status = page.get_by_role("status")
     expect(status).to_have_text("Your result was saved: 1 of 1")
+    axe = Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js"
+    if axe.exists():
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate("() => axe.run(document)")
+        serious = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+        assert serious == []
     attempt = H5PAttempt.objects.get()
     assert attempt.user == learner
     assert (attempt.raw_score, attempt.max_score, attempt.success) == (1, 1, True)
