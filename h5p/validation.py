@@ -5,6 +5,8 @@ Nothing here writes anything: ``package_inspect`` either returns what it read or
 
 import hashlib
 import re
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -201,6 +203,11 @@ def package_inspect(uploaded_file) -> InspectedPackage:
         package = pyh5p.read_package(data, limits=package_limits())
     except pyh5p.PackageError as error:
         raise PackageRejected(_explain(error)) from error
+    except (zlib.error, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, ValueError) as error:
+        # zipfile's own errors for damaged data, encrypted members and unknown compression methods
+        raise PackageRejected(
+            _("The file is not a usable H5P package: it is damaged, encrypted or uses an unsupported compression.")
+        ) from error
     issues = [issue for issue in package.validate(require_content=True) if issue.keyword in REFUSING_KEYWORDS]
     dependency_issues = [issue for issue in issues if issue.keyword == "dependency"]
     if dependency_issues or package.is_content_only:

@@ -160,3 +160,25 @@ def test_refusals_are_translated():
     with translation.override("ru"):
         message = assert_refused(build_zip(members), "../evil.js")
     assert "небезопасный путь" in message
+
+
+def test_a_damaged_member_is_refused():
+    """Corrupted compressed data (a zlib or CRC error inside zipfile) is a clean refusal, not a server error."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("h5p.json", b'{"a": "' + bytes(range(256)) * 40 + b'"}')
+    data = bytearray(buffer.getvalue())
+    for index in range(60, 90):
+        data[index] ^= 0xFF
+    assert_refused(bytes(data), "damaged")
+
+
+def test_an_encrypted_member_is_refused():
+    data = bytearray(build_zip({"h5p.json": b"{}"}))
+    data[6] |= 1  # local header: encrypted
+    central = data.find(b"PK\x01\x02")
+    data[central + 8] |= 1  # central directory: encrypted
+    assert_refused(bytes(data), "encrypted")
