@@ -24,6 +24,8 @@ PREFIX = "browser.test"
 
 pytestmark = [
     pytest.mark.browser,
+    # live_server flushes the database afterwards; serialising it lets restore_migrated_rows put it back.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.urls(__name__),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
     pytest.mark.skipif(
@@ -70,6 +72,36 @@ urlpatterns = [
     path("h5p/", include("h5p.urls")),
     path("accounts/", include("allauth.urls")),
 ]
+
+
+@pytest.fixture(scope="session")
+def migrated_rows(django_db_setup):
+    """The rows migrations created, as serialised at database setup. Read before Playwright starts: inside its
+    event loop, ``connection`` resolves to another connection object that does not carry them."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_migrated_rows(migrated_rows, django_db_blocker):
+    """Puts back what migrations created (Wagtail's root page, locales, content types) for the tests that run
+    later. Module-scoped, so this teardown runs after the last live_server flush of this module."""
+    yield
+    if migrated_rows:
+        from django.apps import apps
+        from django.core.management import call_command
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            # The flush re-created content types with new ids; start again from empty tables.
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(migrated_rows)
+            # The rows came back with their ids; move PostgreSQL's sequences past them (as loaddata does).
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(sql)
 
 
 @pytest.fixture
