@@ -259,3 +259,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Certificates: public verification lookups allowed per client IP and window (seconds), counted in the cache.
+CERTIFICATES_VERIFY_RATE_LIMIT = env_int("CERTIFICATES_VERIFY_RATE_LIMIT", 30)
+CERTIFICATES_VERIFY_RATE_WINDOW = env_int("CERTIFICATES_VERIFY_RATE_WINDOW", 60)
+# WeasyPrint narrates every render step at INFO; certificates render in bulk.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "weasyprint": {"level": "WARNING"},
+    "fontTools": {"level": "WARNING"},
+}
