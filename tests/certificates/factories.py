@@ -38,10 +38,11 @@ class CertificateTemplateFactory(factory.django.DjangoModelFactory):
 
 def issue(*, recipient, source=None, issuer=None, hours="3.5", kind=Certificate.Kind.EVENT, template=None, actor=None):
     """Issue through the service (callers wrap it in django_capture_on_commit_callbacks to run the tasks)."""
-    source = source or ManualAwardFactory(association=issuer) if issuer else source or ManualAwardFactory()
+    if source is None:
+        source = ManualAwardFactory(association=issuer) if issuer else ManualAwardFactory()
     return certificate_issue(
         recipient=recipient,
-        achievement_title=source.title,
+        achievement_title=getattr(source, "title", str(source)),
         kind=kind,
         cpd_hours=Decimal(hours),
         issuer=issuer or source.association,
