@@ -8,6 +8,7 @@ list cannot carry.
 """
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -19,7 +20,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Association
 from certificates.models import Certificate, IssuerKey
@@ -118,7 +118,7 @@ def _achievement_id(certificate: Certificate) -> str:
 
 
 def _timestamp(value) -> str:
-    return value.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def credential(certificate: Certificate) -> dict:
