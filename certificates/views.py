@@ -1,4 +1,5 @@
 import csv
+import functools
 import json
 import time
 from urllib.parse import urlencode
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +24,28 @@ from certificates.models import Certificate, CertificateExport
 from certificates.pdf import html_to_pdf, verification_url
 
 JSON_LD = "application/ld+json"
+
+
+def localised(view):
+    """Speak the visitor's language on these unprefixed URLs.
+
+    /certificates/ sits outside i18n_patterns (one stable address for QR codes and credentials), and there
+    LocaleMiddleware always picks the default language. This takes the language switcher's cookie, then the
+    browser's Accept-Language, as Django does on prefixed pages.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return wrapper
 
 
 def _client_ip(request) -> str:
@@ -53,6 +76,7 @@ def _verify_refusal(request, *, status: int, form=None):
     )
 
 
+@localised
 @require_GET
 def verify_form(request):
     """Type a code: a known one redirects to its page; any other answers 'not found' (404), no hints."""
@@ -69,6 +93,7 @@ def verify_form(request):
     return redirect("certificates:verify", code=certificate.verification_code)
 
 
+@localised
 @require_GET
 def verify(request, code):
     """Public: valid or revoked, plainly, with only the name, achievement, hours, date and issuer."""
@@ -82,6 +107,7 @@ def verify(request, code):
     return response
 
 
+@localised
 @login_required
 def mine(request):
     certificates = selectors.certificates_of_recipient(user=request.user)
@@ -147,12 +173,14 @@ def credential_jws(request, code):
     return response
 
 
+@localised
 @login_required
 @require_GET
 def transcript(request):
     return render(request, "certificates/transcript.html", {"transcript": selectors.cpd_transcript(user=request.user)})
 
 
+@localised
 @login_required
 @require_GET
 def transcript_csv(request):
@@ -182,6 +210,7 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+@localised
 @login_required
 @require_GET
 def transcript_pdf(request):
@@ -202,6 +231,7 @@ def _managed_or_403(request):
     return associations
 
 
+@localised
 @login_required
 @require_GET
 def manage(request):
@@ -215,6 +245,7 @@ def manage(request):
     return render(request, "certificates/manage.html", context)
 
 
+@localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def manual_issue(request):
@@ -242,6 +273,7 @@ def manual_issue(request):
     return render(request, "certificates/issue.html", {"form": form})
 
 
+@localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke(request, code):
@@ -261,6 +293,7 @@ def revoke(request, code):
     return render(request, "certificates/revoke.html", {"form": form, "certificate": certificate})
 
 
+@localised
 @login_required
 @require_POST
 def export_request(request):
@@ -293,6 +326,7 @@ def _export_for(request, public_id) -> CertificateExport:
     return export
 
 
+@localised
 @login_required
 @require_GET
 def export_detail(request, public_id):
