@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Association, Membership, User
@@ -98,21 +98,13 @@ def certificates_issued_by(*, associations: QuerySet[Association], limit: int = 
 
 
 def certificate_sources(*, associations: QuerySet[Association]) -> list[dict]:
-    """One row per (issuer, source): the achievement title, how many certificates; for bulk export."""
-    rows = (
+    """One row per (issuer, source): the achievement title and how many certificates; for bulk export."""
+    return list(
         Certificate.objects.filter(issuer__in=associations)
         .values("issuer_id", "issuer__name", "source_type_id", "source_id")
-        .annotate(count=Count("id"))
-        .order_by("issuer__name", "source_type_id", "source_id")
+        .annotate(count=Count("id"), title=Max("achievement_title"))
+        .order_by("issuer__name", "title", "source_id")
     )
-    titles = {}
-    for cert in Certificate.objects.filter(issuer__in=associations).only(
-        "source_type_id", "source_id", "achievement_title", "issuer_id"
-    ):
-        titles.setdefault((cert.issuer_id, cert.source_type_id, cert.source_id), cert.achievement_title)
-    return [
-        {**row, "title": titles.get((row["issuer_id"], row["source_type_id"], row["source_id"]), "")} for row in rows
-    ]
 
 
 def certificates_of_source(*, association: Association, source_type: ContentType, source_id: str):
