@@ -1,7 +1,8 @@
 """Open Badges 3.0: every certificate as an OpenBadgeCredential (VC 2.0 data model), signed as VC-JWT (RS256).
 
 Each association signs with its own RSA key (``IssuerKey``), made on first need. The private key stays in
-the database and is only ever loaded here to sign; the JWKS publishes the public half (no "d").
+the database (encrypted with CERTIFICATES_KEY_PASSPHRASE when that is set) and is only ever loaded here to
+sign; the JWKS publishes the public half, from a whitelist of public members (never "d").
 Revocation is published as a 1EdTech revocation list (``credentialStatus.type = "1EdTechRevocationList"``):
 a JSON document per issuer listing the ids of revoked credentials with the reason, which the W3C bitstring
 list cannot carry.
@@ -52,9 +53,11 @@ def issuer_key_ensure(association: Association) -> IssuerKey:
     if existing is not None:
         return existing
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode("ascii")
+    passphrase = settings.CERTIFICATES_KEY_PASSPHRASE.encode()
+    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode(
+        "ascii"
+    )
     jwk = _public_jwk(private_key.public_key())
     try:
         with transaction.atomic():
@@ -63,6 +66,14 @@ def issuer_key_ensure(association: Association) -> IssuerKey:
             )
     except IntegrityError:
         return IssuerKey.objects.get(association=association)
+
+
+def _private_key(key: IssuerKey):
+    """Load the signing key; an encrypted PEM (CERTIFICATES_KEY_PASSPHRASE set when it was made) is decrypted."""
+    pem = key.private_key_pem.encode("ascii")
+    encrypted = b"ENCRYPTED PRIVATE KEY" in pem
+    password = settings.CERTIFICATES_KEY_PASSPHRASE.encode() if encrypted else None
+    return serialization.load_pem_private_key(pem, password=password)
 
 
 def _absolute(name: str, **kwargs) -> str:
@@ -181,7 +192,7 @@ def credential_jws(certificate: Certificate) -> str:
         "sub": payload["credentialSubject"]["id"],
     }
     headers = {"kid": f"{jwks_url(certificate.issuer)}#{key.kid}", "typ": "JWT"}
-    return jwt.encode(claims, key.private_key_pem, algorithm=ALGORITHM, headers=headers)
+    return jwt.encode(claims, _private_key(key), algorithm=ALGORITHM, headers=headers)
 
 
 def revocation_list(association: Association) -> dict:

@@ -269,3 +269,6 @@ LOGGING["loggers"] = {
     "weasyprint": {"level": "WARNING"},
     "fontTools": {"level": "WARNING"},
 }
+# Encrypts the associations' Open Badges signing keys at rest (PKCS#8, AES-256). Keys made while it was empty stay
+# readable; keep it stable once set (a lost passphrase means new keys and re-issued credentials).
+CERTIFICATES_KEY_PASSPHRASE = env_str("CERTIFICATES_KEY_PASSPHRASE", "")

@@ -144,3 +144,11 @@ def test_the_issuer_profile_is_public_json(client, association):
 
 def test_unknown_issuers_are_404(client, db):
     assert client.get(reverse("certificates:issuer_jwks", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_with_a_passphrase_the_private_key_is_encrypted_at_rest_and_still_signs(client, certificate, settings):
+    settings.CERTIFICATES_KEY_PASSPHRASE = "a long passphrase kept in the environment"
+    key = badges.issuer_key_ensure(certificate.issuer)
+    assert key.private_key_pem.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    claims = _verify_with_published_key(client, certificate.issuer, badges.credential_jws(certificate))
+    assert claims["jti"] == badges.credential(certificate)["id"]
