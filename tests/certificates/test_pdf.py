@@ -9,6 +9,7 @@ import zxingcpp
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images.models import Image
+from wagtail.models import Collection
 
 from certificates.pdf import certificate_html, verification_url
 from tests.certificates.factories import CertificateTemplateFactory, issue
@@ -23,7 +24,10 @@ def _pdf(certificate) -> pypdf.PdfReader:
 def _wagtail_image(colour: str, name: str) -> Image:
     buffer = io.BytesIO()
     PILImage.new("RGB", (120, 40), colour).save(buffer, format="PNG")
-    return Image.objects.create(title=name, file=ImageFile(io.BytesIO(buffer.getvalue()), name=f"{name}.png"))
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    return Image.objects.create(
+        title=name, collection=root, file=ImageFile(io.BytesIO(buffer.getvalue()), name=f"{name}.png")
+    )
 
 
 @pytest.fixture

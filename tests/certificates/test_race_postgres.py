@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_issues_give_one_certificate_one_pdf_one_email(learner, award, mailoutbox):
     barrier = threading.Barrier(8)
     results, errors = [], []
