@@ -66,3 +66,38 @@ def test_the_admin_change_page_shows_no_code_digest_or_key(client, superuser, ce
     body = client.get(reverse("admin:certificates_certificate_change", args=[certificate.pk])).content.decode()
     assert certificate.code_digest not in body
     assert "PRIVATE KEY" not in body
+
+
+@pytest.fixture
+def template_editor(association_admin):
+    """An association admin who may also edit certificate templates in Wagtail."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Template editors")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label="certificates", codename__endswith="certificatetemplate"),
+    )
+    association_admin.groups.add(group)
+    return association_admin
+
+
+def test_an_editor_may_only_choose_associations_they_manage(client, template_editor, association, other_association):
+    client.force_login(template_editor)
+    url = reverse("wagtailsnippets_certificates_certificatetemplate:add")
+    body = client.get(url).content.decode()
+    assert association.name in body and other_association.name not in body
+    response = client.post(url, _snippet_form(other_association))
+    assert response.status_code == 200
+    assert not CertificateTemplate.objects.exists()
+    assert client.post(url, _snippet_form(association)).status_code == 302
+
+
+def test_the_template_list_shows_only_the_editors_associations(client, template_editor, association, other_association):
+    from tests.certificates.factories import CertificateTemplateFactory
+
+    CertificateTemplateFactory(association=association, name="Ours")
+    CertificateTemplateFactory(association=other_association, name="Theirs")
+    client.force_login(template_editor)
+    body = client.get(reverse("wagtailsnippets_certificates_certificatetemplate:list")).content.decode()
+    assert "Ours" in body and "Theirs" not in body
