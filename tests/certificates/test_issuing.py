@@ -165,3 +165,33 @@ def test_any_model_can_be_a_source(learner, association):
     again = issue(recipient=learner, source=association, issuer=association)
     assert again.pk == certificate.pk
     assert ManualAwardFactory._meta.model.objects.count() == 0
+
+
+def test_a_transient_mail_failure_is_retried_and_sent_once(learner, award, mailoutbox):
+    import smtplib
+
+    from django.core.mail import EmailMessage
+
+    certificate = issue(recipient=learner, source=award)
+    real_send = EmailMessage.send
+    failures = iter([smtplib.SMTPServerDisconnected("bye")])
+
+    def flaky_send(self, *args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_send(self, *args, **kwargs)
+
+    from celery.exceptions import Retry
+
+    # The task asks Celery for a retry (eager mode hands the Retry to the caller instead of scheduling it)...
+    with mock.patch.object(EmailMessage, "send", flaky_send), pytest.raises(Retry):
+        tasks.certificate_email.delay(certificate.pk)
+    assert mailoutbox == []
+    # ...and the retry, as a worker would run it later, sends the e-mail exactly once.
+    with mock.patch.object(EmailMessage, "send", flaky_send):
+        tasks.certificate_email.delay(certificate.pk)
+        tasks.certificate_email.delay(certificate.pk)
+    assert len(mailoutbox) == 1
+    certificate.refresh_from_db()
+    assert certificate.emailed_at is not None
