@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from accounts.models import Association
 from certificates import badges, selectors, services
@@ -77,7 +77,7 @@ def _verify_refusal(request, *, status: int, form=None):
 
 
 @localised
-@require_GET
+@require_safe
 def verify_form(request):
     """Type a code: a known one redirects to its page; any other answers 'not found' (404), no hints."""
     if "code" not in request.GET:
@@ -94,7 +94,7 @@ def verify_form(request):
 
 
 @localised
-@require_GET
+@require_safe
 def verify(request, code):
     """Public: valid or revoked, plainly, with only the name, achievement, hours, date and issuer."""
     if _verify_rate_limited(request):
@@ -344,21 +344,27 @@ def export_download(request, public_id):
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"certificates-{export.public_id}.zip")
 
 
-@require_GET
-def issuer_profile(request, slug):
-    association = get_object_or_404(Association, slug=slug)
-    return JsonResponse(badges.issuer_profile(association), content_type=JSON_LD)
-
-
-@require_GET
-def issuer_jwks(request, slug):
-    association = get_object_or_404(Association, slug=slug)
-    return JsonResponse(badges.jwks(association), content_type="application/jwk-set+json")
-
-
-@require_GET
-def issuer_revocations(request, slug):
-    association = get_object_or_404(Association, slug=slug)
-    response = JsonResponse(badges.revocation_list(association))
+def _public_json(data: dict, content_type: str) -> JsonResponse:
+    # Verifiers and wallets fetch these from other origins (browser apps included): public by design.
+    response = JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "max-age=300"
     return response
+
+
+@require_safe
+def issuer_profile(request, slug):
+    association = get_object_or_404(Association, slug=slug)
+    return _public_json(badges.issuer_profile(association), JSON_LD)
+
+
+@require_safe
+def issuer_jwks(request, slug):
+    association = get_object_or_404(Association, slug=slug)
+    return _public_json(badges.jwks(association), "application/jwk-set+json")
+
+
+@require_safe
+def issuer_revocations(request, slug):
+    association = get_object_or_404(Association, slug=slug)
+    return _public_json(badges.revocation_list(association), "application/json")

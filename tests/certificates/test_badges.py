@@ -152,3 +152,12 @@ def test_with_a_passphrase_the_private_key_is_encrypted_at_rest_and_still_signs(
     assert key.private_key_pem.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     claims = _verify_with_published_key(client, certificate.issuer, badges.credential_jws(certificate))
     assert claims["jti"] == badges.credential(certificate)["id"]
+
+
+def test_the_public_json_can_be_fetched_from_other_origins_and_by_head(client, association):
+    url = reverse("certificates:issuer_jwks", kwargs={"slug": association.slug})
+    response = client.get(url)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Content-Type"] == "application/jwk-set+json"
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
