@@ -107,3 +107,31 @@ def test_garbage_ids_are_404_not_500(client, association_admin):
     client.force_login(association_admin)
     response = client.post(reverse("certificates:export_request"), {"association": "x", "source_type": "1;drop"})
     assert response.status_code == 404
+
+
+def test_a_failing_build_is_marked_failed_and_says_so(
+    client, association, association_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    client.force_login(association_admin)
+    with (
+        mock.patch("certificates.services.certificate_pdf_render", side_effect=OSError("disk full")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _request(client, association, award)
+    export = CertificateExport.objects.get()
+    assert export.status == CertificateExport.Status.FAILED and "disk full" in export.error
+    assert "The export failed" in client.get(response["Location"]).content.decode()
+
+
+def test_another_admin_cannot_download_a_finished_export(
+    client, association, association_admin, other_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    client.force_login(association_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(client, association, award)
+    export = CertificateExport.objects.get()
+    client.force_login(other_admin)
+    url = reverse("certificates:export_download", kwargs={"public_id": export.public_id})
+    assert client.get(url).status_code == 404

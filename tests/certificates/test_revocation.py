@@ -98,3 +98,11 @@ def test_revoking_twice_is_refused_clearly_and_keeps_the_first_reason(certificat
     certificate.refresh_from_db()
     assert certificate.revocation_reason == "First"
     assert certificate.events.filter(action=CertificateEvent.Action.REVOKED).count() == 1
+
+
+def test_revoking_an_already_revoked_certificate_in_the_form_says_so(client, certificate, association_admin):
+    services.certificate_revoke(certificate=certificate, actor=association_admin, reason="First")
+    client.force_login(association_admin)
+    response = client.post(_revoke_url(certificate), {"reason": "Again"})
+    assert response.status_code == 200
+    assert "already revoked" in response.content.decode()

@@ -112,3 +112,16 @@ def test_the_lookup_uses_the_digest_index_and_one_query(certificate, django_asse
         assert certificate_by_code(certificate.verification_code) == certificate
     with django_assert_num_queries(1):
         assert certificate_by_code(verification_code_new()) is None
+
+
+def test_an_empty_code_in_the_form_is_a_labelled_error_not_a_lookup(client, db):
+    response = client.get(reverse("certificates:verify_form"), {"code": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+
+
+def test_the_form_is_rate_limited_too(client, db, settings):
+    settings.CERTIFICATES_VERIFY_RATE_LIMIT = 1
+    client.get(reverse("certificates:verify_form"), {"code": verification_code_new()})
+    response = client.get(reverse("certificates:verify_form"), {"code": verification_code_new()})
+    assert response.status_code == 429
