@@ -65,7 +65,12 @@ def certificate_issue(
     if existing is not None:
         return existing
     if template is not None and template.association_id != issuer.pk:
-        raise ValidationError(_("The template belongs to another association."))
+        # A course or webinar pointing at another association's template must not block the learner's
+        # certificate: the issuer's own default is used instead, and the misconfiguration is logged.
+        logger.warning(
+            "Template %s belongs to another association than issuer %s; using the default", template.pk, issuer.pk
+        )
+        template = None
     hours = _hours(cpd_hours)
     resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template)
     language = resolved.language if resolved is not None else selectors.recipient_language(recipient)
