@@ -87,7 +87,7 @@ def main(n: int) -> str:
         f"per certificate median {statistics.median(issue_times) * 1000:.1f} ms",
         f"WeasyPrint render of the same HTML, total:           {render_total:.3f} s; "
         f"per render median {statistics.median(render_times) * 1000:.1f} ms",
-        f"of which HTML (template + QR code), median:           {statistics.median(html_times) * 1000:.1f} ms",
+        f"HTML building (template + QR; part of issue), median: {statistics.median(html_times) * 1000:.1f} ms",
         f"ratio issue/render: {issue_total / render_total:.2f} "
         f"(overhead per certificate: {(issue_total - render_total) / n * 1000:.1f} ms)",
     ]
