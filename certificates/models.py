@@ -3,6 +3,7 @@ import hashlib
 import secrets
 import string
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -12,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import PreviewableMixin
 
 # Codes are 160 random bits in RFC 4648 base32 (A-Z, 2-7): URL-safe, case-insensitive and without
 # look-alike pairs, so a code can be read aloud and typed back in groups.
@@ -84,8 +86,11 @@ def validate_placeholders(value: str) -> None:
         )
 
 
-class CertificateTemplate(models.Model):
-    """How an association's certificates look (a Wagtail snippet); one default per association and language."""
+class CertificateTemplate(PreviewableMixin, models.Model):
+    """How an association's certificates look (a Wagtail snippet); one default per association and language.
+
+    Editors preview it in Wagtail as the PDF a sample recipient would get.
+    """
 
     class Orientation(models.TextChoices):
         LANDSCAPE = "landscape", _("Landscape")
@@ -179,6 +184,33 @@ class CertificateTemplate(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.association})"
+
+    @property
+    def preview_modes(self):
+        return [("pdf", _("PDF"))]
+
+    def serve_preview(self, request, mode_name):
+        """The PDF of an unsaved sample certificate, rendered exactly as issued ones are."""
+        from django.http import HttpResponse
+        from django.utils import timezone
+
+        from certificates.pdf import certificate_pdf_bytes
+
+        sample = Certificate(
+            template=self,
+            language=self.language,
+            recipient_name="Anna Example-Иванова",
+            achievement_title=str(_("Sample achievement")),
+            issuer_name=self.association.name if self.association_id else "",
+            kind=Certificate.Kind.COURSE,
+            cpd_hours=Decimal("6"),
+            issued_at=timezone.now(),
+            verification_code=verification_code_new(),
+        )
+        response = HttpResponse(certificate_pdf_bytes(sample), content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        response["X-Frame-Options"] = "SAMEORIGIN"  # shown in Wagtail's preview panel
+        return response
 
     def signatures(self) -> list[dict]:
         """The filled signature slots, in order."""

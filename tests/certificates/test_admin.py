@@ -101,3 +101,19 @@ def test_the_template_list_shows_only_the_editors_associations(client, template_
     client.force_login(template_editor)
     body = client.get(reverse("wagtailsnippets_certificates_certificatetemplate:list")).content.decode()
     assert "Ours" in body and "Theirs" not in body
+
+
+def test_the_editor_previews_the_template_as_a_sample_pdf(client, superuser, association):
+    import io
+
+    import pypdf
+
+    client.force_login(superuser)
+    url = reverse("wagtailsnippets_certificates_certificatetemplate:preview_on_add")
+    posted = client.post(url, _snippet_form(association, title="Certificate of Excellence"))
+    assert posted.json()["is_valid"] is True
+    response = client.get(url, {"mode": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Certificate of Excellence" in text and "Anna Example-Иванова" in text
+    assert not CertificateTemplate.objects.exists()
