@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -140,3 +141,8 @@ def html_to_pdf(html: str) -> bytes:
 
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     return html_to_pdf(certificate_html(certificate))
+
+
+def certificate_pdf_filename(certificate: Certificate) -> str:
+    stem = slugify(f"{certificate.achievement_title} {certificate.recipient_name}", allow_unicode=True)[:80]
+    return f"certificate-{stem or certificate.verification_code[:8].lower()}.pdf"

@@ -15,7 +15,6 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Association, User
@@ -29,6 +28,7 @@ from certificates.models import (
     verification_code_digest,
     verification_code_new,
 )
+from certificates.pdf import certificate_pdf_bytes, certificate_pdf_filename, verification_url
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +132,6 @@ def certificate_pdf_render(*, certificate_id: int, force: bool = False) -> bool:
     Two racing renders both draw, but a conditional UPDATE lets exactly one attach its file; the loser
     deletes its copy.
     """
-    from certificates.pdf import certificate_pdf_bytes
-
     certificate = Certificate.objects.select_related("issuer", "template").get(pk=certificate_id)
     if certificate.pdf and not force:
         return False
@@ -170,8 +168,6 @@ def certificate_email_send(*, certificate_id: int) -> bool:
     if Certificate.objects.filter(pk=certificate_id, emailed_at__isnull=True).update(emailed_at=now) != 1:
         return False
     certificate = Certificate.objects.select_related("recipient", "issuer").get(pk=certificate_id)
-    from certificates.pdf import verification_url
-
     try:
         with translation.override(certificate.language or selectors.recipient_language(certificate.recipient)):
             context = {"certificate": certificate, "verification_url": verification_url(certificate)}
@@ -183,18 +179,13 @@ def certificate_email_send(*, certificate_id: int) -> bool:
             )
             if certificate.pdf:
                 with certificate.pdf.open("rb") as handle:
-                    message.attach(_pdf_filename(certificate), handle.read(), "application/pdf")
+                    message.attach(certificate_pdf_filename(certificate), handle.read(), "application/pdf")
             message.send()
     except Exception:
         Certificate.objects.filter(pk=certificate_id, emailed_at=now).update(emailed_at=None)
         raise
     CertificateEvent.objects.create(certificate_id=certificate_id, action=CertificateEvent.Action.EMAILED)
     return True
-
-
-def _pdf_filename(certificate: Certificate) -> str:
-    stem = slugify(f"{certificate.achievement_title} {certificate.recipient_name}", allow_unicode=True)[:80]
-    return f"certificate-{stem or certificate.verification_code[:8].lower()}.pdf"
 
 
 @transaction.atomic
@@ -289,7 +280,7 @@ def certificate_export_build(*, export_id: int) -> bool:
             for certificate_id in ids:
                 certificate_pdf_render(certificate_id=certificate_id)
                 certificate = Certificate.objects.get(pk=certificate_id)
-                name = _pdf_filename(certificate)
+                name = certificate_pdf_filename(certificate)
                 if name in used:
                     name = name.replace(".pdf", f"-{certificate.verification_code[:6].lower()}.pdf")
                 used.add(name)

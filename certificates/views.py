@@ -21,7 +21,7 @@ from accounts.models import Association
 from certificates import badges, selectors, services
 from certificates.forms import ManualIssueForm, RevokeForm, VerifyForm
 from certificates.models import Certificate, CertificateExport
-from certificates.pdf import html_to_pdf, verification_url
+from certificates.pdf import certificate_pdf_filename, html_to_pdf, verification_url
 
 JSON_LD = "application/ld+json"
 
@@ -149,7 +149,7 @@ def download_pdf(request, code):
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,
-        filename=services._pdf_filename(certificate),
+        filename=certificate_pdf_filename(certificate),
         content_type="application/pdf",
     )
 
