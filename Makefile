@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check worker migrate seed messages static clean
+.PHONY: help install run test ci lint format check worker migrate seed messages static clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -25,18 +25,28 @@ $(NPM_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NPM_STAMP); \
 	else echo "npm not found: the H5P player and axe-core are not vendored (browser tests will skip)."; fi
 
+# Compiles every locale/*/LC_MESSAGES/django.po (the project's and each app's); Django refuses to run when none exists yet.
+COMPILEMESSAGES := if find . \( -path ./.venv -o -path ./node_modules \) -prune -o -name '*.po' -print | grep -q .; then \
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
+
+install: $(STAMP) $(NPM_STAMP) ## Create the virtualenv and install the Python and front-end packages
+
 static: $(NPM_STAMP) ## Vendor front-end packages from node_modules into static/vendor
 	@if [ -d node_modules/h5p-standalone/dist ]; then mkdir -p static/vendor/h5p-standalone && cp -r node_modules/h5p-standalone/dist/. static/vendor/h5p-standalone/; fi
 
 run: $(STAMP) static ## Set up and serve the demo on http://127.0.0.1:8000 (SQLite, eager Celery)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@$(COMPILEMESSAGES)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) static ## Run the whole suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@$(COMPILEMESSAGES)
+	@test -x /usr/bin/chromium || echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)."
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+ci: ## Run what CI runs (.ci/run: system packages, services, lint, both test runs; needs root for apt-get)
+	bash .ci/run
 
 lint: $(STAMP) ## ruff lint and format check, Django checks, migrations check, import contracts
 	$(BIN)/ruff check .

@@ -17,7 +17,27 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         template = "cms/blocks/heading.html"
         label = _("Heading")
+        description = _("A section heading; keeps headings in order for screen reader users.")
         preview_value = {"text": "Why media literacy matters", "level": "h2"}
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Rich text with the features a page body needs (headings, lists, quotations, links)."""
+
+    FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote", "document-link"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", self.FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        template = "cms/blocks/paragraph.html"
+        label = _("Rich text")
+        description = _("Paragraphs, lists, quotations and links.")
+        preview_value = (
+            "<p>Librarians teach patrons to <b>stop, check the source</b> and read laterally before they share.</p>"
+        )
 
 
 class ImageBlock(blocks.StructBlock):
@@ -34,6 +54,7 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         template = "cms/blocks/image.html"
         label = _("Image")
+        description = _("A picture from the image library, with alternative text and a caption.")
 
 
 class VideoBlock(blocks.StructBlock):
@@ -44,6 +65,7 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         template = "cms/blocks/video.html"
         label = _("Video")
+        description = _("An embedded video with an optional transcript.")
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -54,6 +76,7 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         template = "cms/blocks/document.html"
         label = _("Document")
+        description = _("A link to a file from the document library.")
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -67,6 +90,7 @@ class CalloutBlock(blocks.StructBlock):
         icon = "warning"
         template = "cms/blocks/callout.html"
         label = _("Callout")
+        description = _("A highlighted note, tip or warning.")
         preview_value = {"kind": "tip", "title": "Tip", "text": "<p>Check the source before you share.</p>"}
 
 
@@ -78,6 +102,11 @@ class CitationBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = _("Citation")
+        preview_value = {
+            "citation": "IFLA. Media and Information Literacy Recommendations. 2011.",
+            "url": "https://www.ifla.org/",
+            "note": "",
+        }
 
 
 class ReadingListBlock(blocks.StructBlock):
@@ -88,18 +117,25 @@ class ReadingListBlock(blocks.StructBlock):
         icon = "list-ul"
         template = "cms/blocks/reading_list.html"
         label = _("Reading list")
+        description = _("A numbered list of citations with optional links and notes.")
+        preview_value = {
+            "title": "Further reading",
+            "items": [
+                {
+                    "citation": "IFLA. Media and Information Literacy Recommendations. 2011.",
+                    "url": "https://www.ifla.org/",
+                    "note": "Short and practical.",
+                },
+                {"citation": "UNESCO. Media and Information Literate Citizens. 2021.", "url": "", "note": ""},
+            ],
+        }
 
 
 class BaseStreamBlock(blocks.StreamBlock):
     """The blocks every page body may use; courses extend it with H5P and quizzes."""
 
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
-        label=_("Rich text"),
-        icon="pilcrow",
-        template="cms/blocks/paragraph.html",
-        features=["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote", "document-link"],
-    )
+    paragraph = ParagraphBlock()
     image = ImageBlock()
     video = VideoBlock()
     document = DocumentBlock()

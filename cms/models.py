@@ -5,7 +5,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
@@ -25,8 +25,8 @@ class HomePage(Page):
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
@@ -46,10 +46,10 @@ class StandardPage(Page):
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
-    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    parent_page_types = ["cms.HomePage", "cms.TrackPage", "cms.StandardPage"]
     subpage_types = ["cms.StandardPage"]
 
     class Meta:
@@ -64,13 +64,15 @@ class TrackPage(Page):
     audience = models.CharField(_("who it is for"), max_length=300, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldPanel("track"),
         FieldPanel("intro"),
         FieldPanel("audience"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [
+    search_fields = [
+        *Page.search_fields,
         index.SearchField("intro"),
         index.SearchField("audience"),
         index.SearchField("body"),
@@ -78,7 +80,8 @@ class TrackPage(Page):
     ]
 
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.StandardPage"]
+    # No subpage_types: the children name TrackPage in their parent_page_types (StandardPage here,
+    # courses' CoursePage above us), since cms sits below courses and must not name its page types.
 
     class Meta:
         verbose_name = _("track page")
@@ -87,7 +90,12 @@ class TrackPage(Page):
 class LinkBase(Orderable):
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(_("external link"), blank=True)
-    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("Defaults to the page title."))
+    label = models.CharField(
+        _("label"),
+        max_length=60,
+        blank=True,
+        help_text=_("Leave empty to show the page title in the reader's language."),
+    )
 
     panels = [PageChooserPanel("page"), FieldPanel("url"), FieldPanel("label")]
 
@@ -111,18 +119,36 @@ class FooterLink(LinkBase):
 
 @register_setting(icon="list-ul")
 class NavigationSettings(BaseSiteSetting, ClusterableModel):
-    """Main menu and footer, edited in Settings; only site administrators may change them."""
+    """Main menu and footer links, edited in Settings; only site administrators may change them.
 
-    footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+    Links point at pages of the default language and are shown in the reader's language; the footer's
+    words live in the translatable ``FooterText`` snippet.
+    """
+
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     panels = [
         InlinePanel("menu_links", label=_("Main menu")),
         MultiFieldPanel(
-            [FieldPanel("footer_text"), FieldPanel("contact_email"), InlinePanel("footer_links", label=_("Links"))],
+            [FieldPanel("contact_email"), InlinePanel("footer_links", label=_("Links"))],
             heading=_("Footer"),
         ),
     ]
 
     class Meta:
         verbose_name = _("navigation and footer")
+
+
+class FooterText(TranslatableMixin, models.Model):
+    """The words at the foot of every page, one per language (a snippet, translated like pages)."""
+
+    body = RichTextField(_("footer text"), features=["bold", "italic", "link"])
+
+    panels = [FieldPanel("body")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("footer text")
+        verbose_name_plural = _("footer texts")
+
+    def __str__(self):
+        return str(_("Footer text (%(language)s)") % {"language": self.locale.get_display_name()})

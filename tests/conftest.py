@@ -5,10 +5,15 @@
 - ``outsider`` belongs to no association; ``learner`` and ``trainer`` are platform roles.
 """
 
+import functools
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import Membership
+from lms.env import env_bool
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
@@ -81,3 +86,246 @@ def trainer(db):
     group, _ = Group.objects.get_or_create(name="Trainers")
     user.groups.add(group)
     return user
+
+
+# --- Tests that need a real service or a browser -------------------------------------------------------------
+# `postgres`, `redis` and `browser` tests skip, with the reason, where the service or Chromium is absent (a
+# newcomer's `make test`). With REQUIRE_SERVICES=true (postgres, redis) or REQUIRE_BROWSER=true (browser), as
+# CI sets them, an absent service is a failure instead: a suite that silently skips proves nothing.
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _required(variable: str) -> bool:
+    return env_bool(variable, False)
+
+
+@functools.cache
+def _postgres_missing() -> str | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/lis_commons"
+    return None
+
+
+@functools.cache
+def _redis_missing() -> str | None:
+    from django.conf import settings
+
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return "needs Redis and a Celery worker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except redis.RedisError as exc:
+        return f"needs Redis at CELERY_BROKER_URL, which does not answer: {exc}"
+    return None
+
+
+@functools.cache
+def _browser_missing() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+_NEEDS = {
+    "postgres": (_postgres_missing, "REQUIRE_SERVICES"),
+    "redis": (_redis_missing, "REQUIRE_SERVICES"),
+    "browser": (_browser_missing, "REQUIRE_BROWSER"),
+}
+
+
+def _skip_or_fail(reason: str, required_by: str) -> None:
+    if _required(required_by):
+        pytest.fail(f"{reason} ({required_by}=true: this test must run)", pytrace=False)
+    pytest.skip(f"{reason} (set {required_by}=true to make this a failure)")
+
+
+def _fail_if_required(reason: str, required_by: str) -> None:
+    if _required(required_by):
+        pytest.fail(f"{reason} ({required_by}=true: this test must run)", pytrace=False)
+
+
+def _missing_for(item):
+    for marker, (missing, required_by) in _NEEDS.items():
+        if item.get_closest_marker(marker) is not None and (reason := missing()):
+            return reason, required_by
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that will skip, so the summary names each one with its reason; give every transactional
+    test a serialized rollback (see ``_restore_migrated_data``)."""
+    for item in items:
+        if (missing := _missing_for(item)) and not _required(missing[1]):
+            reason, required_by = missing
+            item.add_marker(pytest.mark.skip(reason=f"{reason} (set {required_by}=true to make this a failure)"))
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Fail a required test before its fixtures start a browser or touch a service (others were marked skip)."""
+    if missing := _missing_for(item):
+        _fail_if_required(*missing)
+
+
+@pytest.fixture(scope="session")
+def _django_async_unsafe():
+    """Playwright's sync API keeps an event loop on the main thread for the rest of the session, so Django's
+    ORM would refuse to run there (SynchronousOnlyOperation). The tests stay synchronous; allow it."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, _django_async_unsafe):
+    """pytest-playwright's launch arguments plus Debian's Chromium (Playwright's own download is never used)."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Contexts bypass Content-Security-Policy so axe-core can be injected into our pages."""
+    return {**browser_context_args, "bypass_csp": True, "locale": "en-GB"}
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)`` runs axe-core on the page's document and returns its serious and critical violations."""
+    if not AXE_JS.exists():
+        _skip_or_fail(f"needs axe-core at {AXE_JS} (npm ci --ignore-scripts)", "REQUIRE_BROWSER")
+
+    def run(page, context=None, options=None):
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("([c, o]) => axe.run(c || document, o || {})", [context, options])
+        return AxeViolations(v for v in result["violations"] if v["impact"] in {"serious", "critical"})
+
+    return run
+
+
+class AxeViolations(list):
+    """axe-core violations; ``str()`` gives lines a person can act on: rule, impact, help, offending elements."""
+
+    def __str__(self):
+        lines = [f"{len(self)} serious or critical axe-core violation(s):"]
+        for violation in self:
+            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+            for node in violation["nodes"][:10]:
+                summary = " ".join(node.get("failureSummary", "").split())
+                lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+        return "\n".join(lines)
+
+
+# --- A kept test database that an earlier run flushed ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(django_db_createdb, django_db_keepdb, django_db_modify_db_settings):
+    """--reuse-db keeps the PostgreSQL test database between runs. A transactional test (live server, real
+    worker) ends with a flush that also empties what migrations seeded (Wagtail's locale, root page, default
+    Site), and a kept database is never migrated again: such a database is rebuilt instead of reused."""
+    return django_db_createdb or (django_db_keepdb and _kept_test_database_was_flushed())
+
+
+def _kept_test_database_was_flushed() -> bool:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False  # SQLite test databases live in memory: every run starts fresh
+    import psycopg
+
+    db = connection.settings_dict
+    try:
+        with psycopg.connect(
+            dbname=connection.creation._get_test_db_name(),  # the name setup_databases will use (xdist suffix too)
+            user=db["USER"] or None,
+            password=db["PASSWORD"] or None,
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            connect_timeout=5,
+        ) as conn:
+            (migrated,) = conn.execute("SELECT to_regclass('wagtailcore_locale') IS NOT NULL").fetchone()
+            if not migrated:
+                return False
+            (seeded,) = conn.execute("SELECT EXISTS (SELECT 1 FROM wagtailcore_locale)").fetchone()
+            return not seeded
+    except psycopg.OperationalError:
+        return False  # no kept database yet: setup creates it
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Once Playwright's sync API runs, test code runs in another context, where Django (asgiref's Local) hands
+    out new connection objects, without the copy of the migrated data that ``serialized_rollback`` restores
+    after a transactional test's flush. The copy is put where every connection object of the backend finds it."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
+# --- Transactional tests leave the database as migrations left it ------------------------------------------
+# A transactional test (live server, real worker, concurrency) ends with a flush that also empties what
+# migrations seeded: Wagtail's locale, root page and default Site, groups, content types. pytest-django runs
+# such tests after the plain `db` ones, but tests that reach the database outside `db` (module fixtures using
+# django_db_blocker) and any test after them on the same xdist worker would find an empty database. So every
+# transactional test gets Django's serialized rollback (the flush then skips post_migrate, which would re-create
+# content types under new ids), and the seeded data is put back right after its flush.
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (kwargs.get("transaction") or kwargs.get("reset_sequences") or (marker.args and marker.args[0])))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if _is_transactional(item):
+            _restore_migrated_data(item.config)
+
+
+def _restore_migrated_data(config) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    blocker = config.stash.get(blocking_manager_key, None)
+    if blocker is None:
+        return
+    with blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is None or ContentType.objects.using(alias).exists():
+                continue  # no test database yet, or not flushed (the test was skipped before its database)
+            connection.creation.deserialize_db_from_string(contents)
+            connection.close()

@@ -1,0 +1,28 @@
+"""Writes for the site pages: who may edit which section."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Page
+
+TRAINERS_GROUP = "Trainers"
+TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
+
+@transaction.atomic
+def trainers_grant_section(*, page: Page) -> int:
+    """Idempotent: lets Trainers add, change and publish pages under ``page`` and under each of its translations.
+
+    Returns how many permissions were newly granted (0 when the section was already granted).
+    """
+    group, _created = Group.objects.get_or_create(name=TRAINERS_GROUP)
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", content_type__model="page", codename__in=TRAINER_PAGE_PERMISSIONS
+    )
+    granted = 0
+    for section in page.get_translations(inclusive=True):
+        for permission in permissions:
+            _grant, created = GroupPagePermission.objects.get_or_create(
+                group=group, page=section, permission=permission
+            )
+            granted += created
+    return granted

@@ -1,0 +1,33 @@
+"""Template tags for the site chrome: navigation, footer and the language switcher."""
+
+from django import template
+from wagtail.models import Locale, Page
+
+from cms import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def navigation_links(context, kind):
+    """``{% navigation_links "menu" as links %}``: links of the site in the reader's language."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return selectors.navigation_links(request=request, kind=kind)
+
+
+@register.simple_tag
+def footer_text():
+    """``{% footer_text as footer %}``: the footer snippet in the active language."""
+    return selectors.footer_text(locale=Locale.get_active())
+
+
+@register.simple_tag(takes_context=True)
+def language_options(context):
+    """``{% language_options as options %}``: where each language takes the reader from here."""
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    return selectors.language_options(request=request, page=page if isinstance(page, Page) else None)
