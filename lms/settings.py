@@ -259,3 +259,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# H5P: strict limits for uploaded packages (the h5p app reads these at call time).
+H5P_MAX_UPLOAD_BYTES = env_int("H5P_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+H5P_MAX_FILES = env_int("H5P_MAX_FILES", 2000)
+H5P_MAX_FILE_BYTES = env_int("H5P_MAX_FILE_BYTES", 20 * 1024 * 1024)
+H5P_MAX_TOTAL_BYTES = env_int("H5P_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+H5P_MAX_COMPRESSION_RATIO = env_int("H5P_MAX_COMPRESSION_RATIO", 100)
+H5P_STATE_SAVE_SECONDS = env_int("H5P_STATE_SAVE_SECONDS", 30)
+
+# Certificates: public verification lookups allowed per client IP and window (seconds), counted in the cache.
+CERTIFICATES_VERIFY_RATE_LIMIT = env_int("CERTIFICATES_VERIFY_RATE_LIMIT", 30)
+CERTIFICATES_VERIFY_RATE_WINDOW = env_int("CERTIFICATES_VERIFY_RATE_WINDOW", 60)
+# WeasyPrint narrates every render step at INFO; certificates render in bulk.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "weasyprint": {"level": "WARNING"},
+    "fontTools": {"level": "WARNING"},
+}
+# Encrypts the associations' Open Badges signing keys at rest (PKCS#8, AES-256). Keys made while it was empty stay
+# readable; keep it stable once set (a lost passphrase means new keys and re-issued credentials).
+CERTIFICATES_KEY_PASSPHRASE = env_str("CERTIFICATES_KEY_PASSPHRASE", "")

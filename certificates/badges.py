@@ -1,0 +1,208 @@
+"""Open Badges 3.0: every certificate as an OpenBadgeCredential (VC 2.0 data model), signed as VC-JWT (RS256).
+
+Each association signs with its own RSA key (``IssuerKey``), made on first need. The private key stays in
+the database (encrypted with CERTIFICATES_KEY_PASSPHRASE when that is set) and is only ever loaded here to
+sign; the JWKS publishes the public half, from a whitelist of public members (never "d").
+Revocation is published as a 1EdTech revocation list (``credentialStatus.type = "1EdTechRevocationList"``):
+a JSON document per issuer listing the ids of revoked credentials with the reason, which the W3C bitstring
+list cannot carry.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import uuid
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from accounts.models import Association
+from certificates.models import Certificate, IssuerKey
+from certificates.pdf import verification_url
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+ALGORITHM = "RS256"
+
+
+def _b64url_uint(value: int) -> str:
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _public_jwk(public_key) -> dict:
+    numbers = public_key.public_numbers()
+    jwk = {"kty": "RSA", "e": _b64url_uint(numbers.e), "n": _b64url_uint(numbers.n)}
+    # RFC 7638 thumbprint: a stable key id derived from the key itself.
+    canonical = json.dumps(jwk, separators=(",", ":"), sort_keys=True).encode()
+    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode("ascii")
+    return {**jwk, "kid": kid, "alg": ALGORITHM, "use": "sig"}
+
+
+def issuer_key_ensure(association: Association) -> IssuerKey:
+    """Idempotent and race-safe: the association's key, generated (RSA 2048) the first time it is needed."""
+    existing = IssuerKey.objects.filter(association=association).first()
+    if existing is not None:
+        return existing
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    passphrase = settings.CERTIFICATES_KEY_PASSPHRASE.encode()
+    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode(
+        "ascii"
+    )
+    jwk = _public_jwk(private_key.public_key())
+    try:
+        with transaction.atomic():
+            return IssuerKey.objects.create(
+                association=association, kid=jwk["kid"], private_key_pem=pem, public_jwk=jwk
+            )
+    except IntegrityError:
+        return IssuerKey.objects.get(association=association)
+
+
+def _private_key(key: IssuerKey):
+    """Load the signing key; an encrypted PEM (CERTIFICATES_KEY_PASSPHRASE set when it was made) is decrypted."""
+    pem = key.private_key_pem.encode("ascii")
+    encrypted = b"ENCRYPTED PRIVATE KEY" in pem
+    password = settings.CERTIFICATES_KEY_PASSPHRASE.encode() if encrypted else None
+    return serialization.load_pem_private_key(pem, password=password)
+
+
+def _absolute(name: str, **kwargs) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def issuer_profile_url(association: Association) -> str:
+    return _absolute("certificates:issuer_profile", slug=association.slug)
+
+
+def jwks_url(association: Association) -> str:
+    return _absolute("certificates:issuer_jwks", slug=association.slug)
+
+
+def revocation_list_url(association: Association) -> str:
+    return _absolute("certificates:issuer_revocations", slug=association.slug)
+
+
+def jwks(association: Association) -> dict:
+    """The public keys only: a fixed whitelist of members, so a private member can never leak."""
+    key = issuer_key_ensure(association)
+    public = {name: key.public_jwk[name] for name in ("kty", "n", "e", "kid", "alg", "use")}
+    return {"keys": [public]}
+
+
+def issuer_profile(association: Association) -> dict:
+    profile = {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": issuer_profile_url(association),
+        "type": ["Profile"],
+        "name": association.name,
+    }
+    if association.website:
+        profile["url"] = association.website
+    if association.description:
+        profile["description"] = association.description
+    return profile
+
+
+def _salt(certificate: Certificate) -> str:
+    # Derived, not stored: the same credential comes out every time, and the salt reveals nothing of the code.
+    return hmac.new(certificate.verification_code.encode(), b"ob3-identity-salt", hashlib.sha256).hexdigest()[:16]
+
+
+def _subject_id(certificate: Certificate) -> str:
+    # A pseudonymous, per-credential subject id (the e-mail stays out of the credential).
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'lis-commons:subject:' + certificate.verification_code)}"
+
+
+def _achievement_id(certificate: Certificate) -> str:
+    key = f"{settings.SITE_URL}/achievements/{certificate.source_type_id}/{certificate.source_id}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+def _timestamp(value) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credential(certificate: Certificate) -> dict:
+    """The OpenBadgeCredential as JSON (unsigned)."""
+    salt = _salt(certificate)
+    identity_hash = hashlib.sha256((certificate.recipient.email.lower() + salt).encode()).hexdigest()
+    hours = float(certificate.cpd_hours)
+    issuer = certificate.issuer
+    return {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": verification_url(certificate),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": certificate.achievement_title,
+        "issuer": {
+            "id": issuer_profile_url(issuer),
+            "type": ["Profile"],
+            "name": certificate.issuer_name,
+            **({"url": issuer.website} if issuer.website else {}),
+        },
+        "validFrom": _timestamp(certificate.issued_at),
+        "credentialSubject": {
+            "id": _subject_id(certificate),
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": f"sha256${identity_hash}",
+                    "salt": salt,
+                }
+            ],
+            "achievement": {
+                "id": _achievement_id(certificate),
+                "type": ["Achievement"],
+                "name": certificate.achievement_title,
+                "description": f"{certificate.get_kind_display()}: {certificate.achievement_title}",
+                "criteria": {
+                    "narrative": f"{certificate.get_kind_display()} — {certificate.achievement_title}, "
+                    f"{certificate.issuer_name}."
+                },
+                "creditsAvailable": hours,
+            },
+            "creditsEarned": hours,
+        },
+        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
+        "credentialStatus": {"id": revocation_list_url(issuer), "type": REVOCATION_LIST_TYPE},
+    }
+
+
+def credential_jws(certificate: Certificate) -> str:
+    """The credential as a compact JWS (VC-JWT): header alg RS256, kid = JWKS URL#kid, typ JWT."""
+    key = issuer_key_ensure(certificate.issuer)
+    payload = credential(certificate)
+    claims = {
+        **payload,
+        "iss": payload["issuer"]["id"],
+        "jti": payload["id"],
+        "nbf": int(certificate.issued_at.timestamp()),
+        "sub": payload["credentialSubject"]["id"],
+    }
+    headers = {"kid": f"{jwks_url(certificate.issuer)}#{key.kid}", "typ": "JWT"}
+    return jwt.encode(claims, _private_key(key), algorithm=ALGORITHM, headers=headers)
+
+
+def revocation_list(association: Association) -> dict:
+    """Every revoked credential of the issuer, with the reason (public, as the verification page is)."""
+    revoked = Certificate.objects.filter(issuer=association, status=Certificate.Status.REVOKED).order_by("revoked_at")
+    return {
+        "id": revocation_list_url(association),
+        "issuer": issuer_profile_url(association),
+        "revokedCredentials": [
+            {"id": verification_url(c), "revocationReason": c.revocation_reason, "revokedAt": _timestamp(c.revoked_at)}
+            for c in revoked
+        ],
+    }

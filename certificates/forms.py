@@ -1,0 +1,93 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Association, User
+from certificates.models import Certificate, CertificateTemplate
+
+
+class DescribedForm(forms.Form):
+    """Ties each input to its help text, so screen readers announce it (the field include renders the ids)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
+
+
+class VerifyForm(DescribedForm):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=80,
+        help_text=_("As printed on the certificate, e.g. ABCD-EFGH-…; spaces and dashes do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+
+
+class RevokeForm(DescribedForm):
+    reason = forms.CharField(
+        label=_("Reason for revocation"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the public verification page."),
+    )
+
+
+class ManualIssueForm(DescribedForm):
+    association = forms.ModelChoiceField(label=_("Issuing association"), queryset=Association.objects.none())
+    title = forms.CharField(label=_("Achievement"), max_length=300, help_text=_("e.g. the workshop's title."))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (Certificate.Kind.EVENT, Certificate.Kind.EVENT.label),
+            (Certificate.Kind.OTHER, Certificate.Kind.OTHER.label),
+        ],
+    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    cpd_hours = forms.DecimalField(label=_("CPD hours"), min_value=0, max_digits=6, decimal_places=2)
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=CertificateTemplate.objects.none(),
+        required=False,
+        empty_label=_("The association's default"),
+    )
+    recipients = forms.CharField(
+        label=_("Recipients' e-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One or more addresses, separated by commas or new lines. Each must belong to a registered user."),
+    )
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations
+        self.fields["template"].queryset = CertificateTemplate.objects.filter(association__in=associations)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_recipients(self):
+        emails = [e.strip().lower() for e in re.split(r"[,;\s]+", self.cleaned_data["recipients"]) if e.strip()]
+        if not emails:
+            raise ValidationError(_("Name at least one recipient."))
+        if len(emails) > 500:
+            raise ValidationError(_("At most 500 recipients at a time."))
+        users = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)}
+        unknown = [e for e in dict.fromkeys(emails) if e not in users]
+        if unknown:
+            raise ValidationError(
+                _("No registered user has the address: %(emails)s. Ask them to sign up first, then issue again."),
+                params={"emails": ", ".join(unknown)},
+            )
+        return list(dict.fromkeys(users[e] for e in emails))
+
+    def clean(self):
+        cleaned = super().clean()
+        template, association = cleaned.get("template"), cleaned.get("association")
+        if template and association and template.association_id != association.pk:
+            self.add_error("template", _("Choose a template of the issuing association."))
+        return cleaned

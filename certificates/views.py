@@ -1,0 +1,370 @@
+import csv
+import functools
+import json
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+from accounts.models import Association
+from certificates import badges, selectors, services
+from certificates.forms import ManualIssueForm, RevokeForm, VerifyForm
+from certificates.models import Certificate, CertificateExport
+from certificates.pdf import certificate_pdf_filename, html_to_pdf, verification_url
+
+JSON_LD = "application/ld+json"
+
+
+def localised(view):
+    """Speak the visitor's language on these unprefixed URLs.
+
+    /certificates/ sits outside i18n_patterns (one stable address for QR codes and credentials), and there
+    LocaleMiddleware always picks the default language. This takes the language switcher's cookie, then the
+    browser's Accept-Language, as Django does on prefixed pages.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return wrapper
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: a forwarded header is the client's to forge. Behind a proxy, have the proxy set it.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _verify_rate_limited(request) -> bool:
+    """Fixed window per IP, counted in the shared cache: CERTIFICATES_VERIFY_RATE_LIMIT lookups a window."""
+    limit = settings.CERTIFICATES_VERIFY_RATE_LIMIT
+    window = settings.CERTIFICATES_VERIFY_RATE_WINDOW
+    key = f"certificates:verify:{_client_ip(request)}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def _verify_refusal(request, *, status: int, form=None):
+    return render(
+        request,
+        "certificates/verify_form.html",
+        {"form": form or VerifyForm(), "not_found": status == 404, "rate_limited": status == 429},
+        status=status,
+    )
+
+
+@localised
+@require_safe
+def verify_form(request):
+    """Type a code: a known one redirects to its page; any other answers 'not found' (404), no hints."""
+    if "code" not in request.GET:
+        return render(request, "certificates/verify_form.html", {"form": VerifyForm()})
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        return render(request, "certificates/verify_form.html", {"form": form}, status=400)
+    if _verify_rate_limited(request):
+        return _verify_refusal(request, status=429, form=form)
+    certificate = selectors.certificate_by_code(form.cleaned_data["code"])
+    if certificate is None:
+        return _verify_refusal(request, status=404, form=form)
+    return redirect("certificates:verify", code=certificate.verification_code)
+
+
+@localised
+@require_safe
+def verify(request, code):
+    """Public: valid or revoked, plainly, with only the name, achievement, hours, date and issuer."""
+    if _verify_rate_limited(request):
+        return _verify_refusal(request, status=429)
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return _verify_refusal(request, status=404)
+    response = render(request, "certificates/verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@localised
+@login_required
+def mine(request):
+    certificates = selectors.certificates_of_recipient(user=request.user)
+    rows = [
+        {"certificate": c, "verify_url": verification_url(c), "linkedin_url": _linkedin_url(c)} for c in certificates
+    ]
+    return render(request, "certificates/mine.html", {"rows": rows})
+
+
+def _linkedin_url(certificate: Certificate) -> str:
+    issued = timezone.localtime(certificate.issued_at)
+    query = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.achievement_title,
+        "organizationName": certificate.issuer_name,
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
+        "certUrl": verification_url(certificate),
+        "certId": certificate.code_grouped,
+    }
+    return "https://www.linkedin.com/profile/add?" + urlencode(query)
+
+
+def _downloadable(request, code) -> Certificate:
+    certificate = selectors.certificate_for_download(user=request.user, code=code)
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+@login_required
+@require_GET
+def download_pdf(request, code):
+    """The recipient, staff and the issuing association's managers only; anyone else gets 404."""
+    certificate = _downloadable(request, code)
+    if not certificate.pdf:
+        services.certificate_pdf_render(certificate_id=certificate.pk)
+        certificate.refresh_from_db(fields=["pdf"])
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=certificate_pdf_filename(certificate),
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_GET
+def credential_json(request, code):
+    certificate = _downloadable(request, code)
+    body = json.dumps(badges.credential(certificate), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type=f"{JSON_LD}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="credential-{certificate.verification_code[:8]}.json"'
+    return response
+
+
+@login_required
+@require_GET
+def credential_jws(request, code):
+    certificate = _downloadable(request, code)
+    response = HttpResponse(badges.credential_jws(certificate), content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="credential-{certificate.verification_code[:8]}.jwt"'
+    return response
+
+
+@localised
+@login_required
+@require_GET
+def transcript(request):
+    return render(request, "certificates/transcript.html", {"transcript": selectors.cpd_transcript(user=request.user)})
+
+
+@localised
+@login_required
+@require_GET
+def transcript_csv(request):
+    data = selectors.cpd_transcript(user=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cpd-transcript.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Cyrillic names and titles)
+    writer = csv.writer(response)
+    writer.writerow([_("Date"), _("Achievement"), _("Kind"), _("Issuer"), _("CPD hours"), _("Verification URL")])
+    for cert in data["rows"]:
+        writer.writerow(
+            [
+                timezone.localtime(cert.issued_at).date().isoformat(),
+                _csv_safe(cert.achievement_title),
+                cert.get_kind_display(),
+                _csv_safe(cert.issuer_name),
+                cert.cpd_hours,
+                verification_url(cert),
+            ]
+        )
+    writer.writerow([_("Total"), "", "", "", data["total"], ""])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is a formula to a spreadsheet: prefix it so it stays text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@localised
+@login_required
+@require_GET
+def transcript_pdf(request):
+    html = render_to_string(
+        "certificates/pdf/transcript.html",
+        {"transcript": selectors.cpd_transcript(user=request.user), "person": request.user, "today": timezone.now()},
+        request=request,
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="cpd-transcript.pdf"'
+    return response
+
+
+def _managed_or_403(request):
+    associations = selectors.associations_managed_by(request.user)
+    if not associations.exists():
+        raise PermissionDenied
+    return associations
+
+
+@localised
+@login_required
+@require_GET
+def manage(request):
+    """Trainers and officers: certificates their associations issued, bulk export, manual issue."""
+    associations = _managed_or_403(request)
+    context = {
+        "certificates": selectors.certificates_issued_by(associations=associations),
+        "sources": selectors.certificate_sources(associations=associations),
+        "exports": selectors.exports_of(user=request.user),
+    }
+    return render(request, "certificates/manage.html", context)
+
+
+@localised
+@login_required
+@require_http_methods(["GET", "POST"])
+def manual_issue(request):
+    associations = _managed_or_403(request)
+    form = ManualIssueForm(request.POST or None, associations=associations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _award, issued = services.manual_award_issue(
+                actor=request.user,
+                association=data["association"],
+                title=data["title"],
+                description=data["description"],
+                date=data["date"],
+                cpd_hours=data["cpd_hours"],
+                recipients=data["recipients"],
+                kind=data["kind"],
+                template=data["template"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(count)d certificate(s) issued.") % {"count": len(issued)})
+            return redirect("certificates:manage")
+    return render(request, "certificates/issue.html", {"form": form})
+
+
+@localised
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke(request, code):
+    """Managers of the issuing association only; another association's certificate answers 404."""
+    certificate = selectors.certificate_for_manager(user=request.user, code=code)
+    if certificate is None:
+        raise Http404
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The certificate is revoked."))
+            return redirect("certificates:manage")
+    return render(request, "certificates/revoke.html", {"form": form, "certificate": certificate})
+
+
+@localised
+@login_required
+@require_POST
+def export_request(request):
+    associations = _managed_or_403(request)
+    association = get_object_or_404(associations, pk=_int(request.POST.get("association")))
+    source_type = get_object_or_404(ContentType, pk=_int(request.POST.get("source_type")))
+    try:
+        export = services.certificate_export_request(
+            actor=request.user,
+            association=association,
+            source_type=source_type,
+            source_id=request.POST.get("source_id", "")[:64],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("certificates:manage")
+    return redirect("certificates:export_detail", public_id=export.public_id)
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() else 0
+
+
+def _export_for(request, public_id) -> CertificateExport:
+    export = get_object_or_404(CertificateExport.objects.select_related("association"), public_id=public_id)
+    if export.requested_by_id != request.user.pk or not selectors.user_manages_association(
+        user=request.user, association=export.association
+    ):
+        raise Http404
+    return export
+
+
+@localised
+@login_required
+@require_GET
+def export_detail(request, public_id):
+    """Progress of a bulk ZIP; the page refreshes itself until the archive is ready."""
+    export = _export_for(request, public_id)
+    return render(request, "certificates/export.html", {"export": export})
+
+
+@login_required
+@require_GET
+def export_download(request, public_id):
+    export = _export_for(request, public_id)
+    if export.status != CertificateExport.Status.DONE or not export.file:
+        raise Http404
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"certificates-{export.public_id}.zip")
+
+
+def _public_json(data: dict, content_type: str) -> JsonResponse:
+    # Verifiers and wallets fetch these from other origins (browser apps included): public by design.
+    response = JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_safe
+def issuer_profile(request, slug):
+    association = get_object_or_404(Association, slug=slug)
+    return _public_json(badges.issuer_profile(association), JSON_LD)
+
+
+@require_safe
+def issuer_jwks(request, slug):
+    association = get_object_or_404(Association, slug=slug)
+    return _public_json(badges.jwks(association), "application/jwk-set+json")
+
+
+@require_safe
+def issuer_revocations(request, slug):
+    association = get_object_or_404(Association, slug=slug)
+    return _public_json(badges.revocation_list(association), "application/json")

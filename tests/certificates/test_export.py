@@ -1,0 +1,137 @@
+"""Bulk ZIP: an association's manager downloads every certificate of one source as one archive, built by
+a Celery task with visible progress; other people cannot request, watch or download it."""
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from certificates import services, tasks
+from certificates.models import CertificateExport
+from tests.certificates.factories import issue
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def three_certificates(award):
+    return [issue(recipient=UserFactory(), source=award) for _ in range(3)]
+
+
+def _request(client, association, award):
+    return client.post(
+        reverse("certificates:export_request"),
+        {
+            "association": association.pk,
+            "source_type": ContentType.objects.get_for_model(award).pk,
+            "source_id": award.pk,
+        },
+    )
+
+
+def test_an_admin_gets_a_zip_of_every_certificate_of_the_source(
+    client, association, association_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    issue(recipient=UserFactory(), issuer=association)  # another source: not in the archive
+    client.force_login(association_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _request(client, association, award)
+    export = CertificateExport.objects.get()
+    assert response["Location"] == reverse("certificates:export_detail", kwargs={"public_id": export.public_id})
+    assert (export.status, export.done, export.total, export.percent) == ("done", 3, 3, 100)
+    page = client.get(response["Location"]).content.decode()
+    assert "3 of 3 certificates" in page and 'http-equiv="refresh"' not in page
+    download = client.get(reverse("certificates:export_download", kwargs={"public_id": export.public_id}))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = archive.namelist()
+    assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
+
+
+def test_a_pending_export_page_refreshes_itself_and_shows_progress(
+    client, association, association_admin, award, three_certificates
+):
+    client.force_login(association_admin)
+    response = _request(client, association, award)  # on-commit work not run: still pending
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page and "0 of 3 certificates" in page and "<progress" in page
+    export = CertificateExport.objects.get()
+    assert (
+        client.get(reverse("certificates:export_download", kwargs={"public_id": export.public_id})).status_code == 404
+    )
+
+
+def test_the_build_task_run_twice_builds_once(association, association_admin, award, three_certificates):
+    export = services.certificate_export_request(
+        actor=association_admin,
+        association=association,
+        source_type=ContentType.objects.get_for_model(award),
+        source_id=str(award.pk),
+    )
+    assert tasks.certificate_export_build.delay(export.pk).get() is True
+    assert tasks.certificate_export_build.delay(export.pk).get() is False
+
+
+def test_an_admin_of_another_association_cannot_request_or_watch(
+    client, association, association_admin, other_admin, award, three_certificates
+):
+    client.force_login(other_admin)
+    assert _request(client, association, award).status_code == 404
+    client.force_login(association_admin)
+    _request(client, association, award)
+    export = CertificateExport.objects.get()
+    client.force_login(other_admin)
+    assert client.get(reverse("certificates:export_detail", kwargs={"public_id": export.public_id})).status_code == 404
+
+
+def test_a_member_gets_403(client, association, member, award, three_certificates):
+    client.force_login(member)
+    assert _request(client, association, award).status_code == 403
+    assert not CertificateExport.objects.exists()
+
+
+def test_anonymous_is_sent_to_log_in(client, association, award):
+    assert _request(client, association, award).status_code == 302
+
+
+def test_a_source_without_certificates_is_refused_clearly(client, association, association_admin, award):
+    client.force_login(association_admin)
+    response = _request(client, association, award)
+    assert response.status_code == 302
+    assert not CertificateExport.objects.exists()
+    assert "There are no certificates" in client.get(response["Location"]).content.decode()
+
+
+def test_garbage_ids_are_404_not_500(client, association_admin):
+    client.force_login(association_admin)
+    response = client.post(reverse("certificates:export_request"), {"association": "x", "source_type": "1;drop"})
+    assert response.status_code == 404
+
+
+def test_a_failing_build_is_marked_failed_and_says_so(
+    client, association, association_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    client.force_login(association_admin)
+    with (
+        mock.patch("certificates.services.certificate_pdf_render", side_effect=OSError("disk full")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _request(client, association, award)
+    export = CertificateExport.objects.get()
+    assert export.status == CertificateExport.Status.FAILED and "disk full" in export.error
+    assert "The export failed" in client.get(response["Location"]).content.decode()
+
+
+def test_another_admin_cannot_download_a_finished_export(
+    client, association, association_admin, other_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    client.force_login(association_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(client, association, award)
+    export = CertificateExport.objects.get()
+    client.force_login(other_admin)
+    url = reverse("certificates:export_download", kwargs={"public_id": export.public_id})
+    assert client.get(url).status_code == 404
