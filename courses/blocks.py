@@ -5,13 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from cms.blocks import BaseStreamBlock
-
-try:
-    from h5p.blocks import H5PActivityBlock
-except ModuleNotFoundError as error:  # pragma: no cover - only until the h5p app is merged
-    if error.name != "h5p.blocks":
-        raise
-    H5PActivityBlock = None
+from h5p.blocks import H5PActivityBlock
 
 
 class OptionBlock(blocks.StructBlock):
@@ -107,5 +101,4 @@ class LessonBodyBlock(BaseStreamBlock):
     """The shared page blocks plus the two graded activities of a lesson."""
 
     quiz = QuizBlock()
-    if H5PActivityBlock is not None:
-        h5p = H5PActivityBlock()
+    h5p = H5PActivityBlock()

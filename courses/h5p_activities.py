@@ -5,11 +5,6 @@ of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; o
 lesson's course may play it, and each recorded attempt refreshes the learner's lesson and course progress.
 """
 
-import logging
-from importlib.util import find_spec
-
-logger = logging.getLogger(__name__)
-
 PREFIX = "courses.lesson"
 
 
@@ -71,10 +66,7 @@ def h5p_best_attempts(*, user, context_keys: list[str]) -> dict:
 
 
 def h5p_context_register() -> None:
-    """Called from CoursesConfig.ready(). Skipped only while the h5p app does not provide its access registry."""
-    if find_spec("h5p.access") is None:
-        logger.debug("h5p.access is not available: H5P activities in lessons are not registered")
-        return
+    """Called from CoursesConfig.ready(): lessons play H5P under the ``courses.lesson`` context."""
     from h5p.access import register_context
 
     register_context(PREFIX, can_play=can_play, on_attempt=on_attempt)

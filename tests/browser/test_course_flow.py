@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-pytest.importorskip("h5p.blocks")
 pytest.importorskip("playwright")
 
 from playwright.sync_api import expect

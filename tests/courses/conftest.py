@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from courses.services import enrolment_create
 from tests.courses.factories import course_create, lesson_create, quiz_block
@@ -27,3 +28,11 @@ def quiz_lesson(course):
 def enrolled(learner, course):
     enrolment_create(learner=learner, course=course)
     return learner
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """A /ru/ request leaves Russian active in the thread; messages asserted here are English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")

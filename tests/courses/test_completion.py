@@ -13,6 +13,11 @@ from tests.courses.test_quizzes import RIGHT, _token
 pytestmark = pytest.mark.django_db
 
 
+def _ours(callbacks):
+    """The on-commit callbacks courses queued (certificates queues its own PDF and e-mail work)."""
+    return [callback for callback in callbacks if callback.__module__ == "courses.services"]
+
+
 def _finish(learner, reading_lesson, quiz_lesson):
     lesson_complete(learner=learner, lesson=reading_lesson)
     quiz_attempt_submit(
@@ -26,7 +31,7 @@ def test_completing_every_lesson_completes_the_course_and_issues_a_certificate(
     """The certificate is issued after commit, by the issuing association, with the course's CPD hours."""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _finish(enrolled, reading_lesson, quiz_lesson)
-    assert len(callbacks) == 1
+    assert len(_ours(callbacks)) == 1
     completion = CourseCompletion.objects.get(learner=enrolled, course=course)
     certificate = Certificate.objects.get(recipient=enrolled)
     assert certificate.kind == Certificate.Kind.COURSE
@@ -43,7 +48,7 @@ def test_the_certificate_waits_for_the_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _finish(enrolled, reading_lesson, quiz_lesson)
-    assert len(callbacks) == 1
+    assert len(_ours(callbacks)) == 1
     assert not Certificate.objects.exists()
 
 
@@ -69,7 +74,7 @@ def test_completion_is_recorded_once_under_double_submission(
     assert "already submitted" in second.content.decode()
     assert CourseCompletion.objects.filter(learner=enrolled, course=course).count() == 1
     assert Certificate.objects.filter(recipient=enrolled).count() == 1
-    assert len(callbacks) == 1
+    assert len(_ours(callbacks)) == 1
 
 
 def test_a_racing_twin_completion_returns_the_first(enrolled, course, reading_lesson, quiz_lesson, monkeypatch):

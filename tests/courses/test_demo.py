@@ -6,8 +6,6 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.services import enrolment_create
 from tests.courses.factories import home_page
 
-pytest.importorskip("h5p.services")
-
 pytestmark = pytest.mark.django_db
 
 

@@ -37,7 +37,7 @@ def test_nobody_plays_an_activity_that_is_not_in_the_lesson(learner, association
 @pytest.fixture
 def h5p_lesson(association):
     """A course whose only lesson holds a graded H5P activity (needs the h5p app)."""
-    pytest.importorskip("h5p.blocks")
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from h5p.services import package_upload
