@@ -5,8 +5,6 @@ Chromium with the site's and the accounts CSS, so axe sees the real markup and c
 a transactional test would flush what migrations seeded for the other tests.
 """
 
-import shutil
-
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,45 +14,20 @@ from django.utils import translation
 from accounts.models import Membership
 from tests.factories import MembershipFactory
 
-AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CSS = [settings.BASE_DIR / "static" / "css" / "site.css", settings.BASE_DIR / "static" / "css" / "accounts.css"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm ci --ignore-scripts)"),
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser]
 
 
-def serious_violations(rendered: dict[str, str]) -> dict[str, list[str]]:
-    """Run axe on each rendered page; return the serious and critical violations by page.
-
-    Chromium is started per call: Playwright's event loop must not outlive the call, or the ORM in the
-    next test refuses to run in what looks like an async context.
-    """
-    from playwright.sync_api import sync_playwright
-
+def serious_violations(page, axe, rendered: dict[str, str]) -> dict[str, str]:
+    """Run axe on each rendered page (with the site's CSS); return the serious and critical violations by page."""
     css = "\n".join(path.read_text() for path in CSS)
     problems = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-        )
-        page = browser.new_page(bypass_csp=True)
-        for name, html in rendered.items():
-            page.set_content(html)
-            page.add_style_tag(content=css)
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("() => axe.run(document)")
-            found = [
-                f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:5]]}"
-                for v in result["violations"]
-                if v["impact"] in {"serious", "critical"}
-            ]
-            if found:
-                problems[name] = found
-        browser.close()
+    for name, html in rendered.items():
+        page.set_content(html)
+        page.add_style_tag(content=css)
+        if found := axe(page):
+            problems[name] = str(found)
     return problems
 
 
@@ -63,14 +36,14 @@ def url(name, language, **kwargs):
         return reverse(name, kwargs=kwargs)
 
 
-def test_the_axe_check_finds_a_known_problem():
+def test_the_axe_check_finds_a_known_problem(page, axe):
     """Guards the guard: an unlabelled input is reported."""
-    assert serious_violations({"broken": '<html lang="en"><title>x</title><main><input></main></html>'})
+    assert serious_violations(page, axe, {"broken": '<html lang="en"><title>x</title><main><input></main></html>'})
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_member_administration_and_personal_pages_have_no_serious_violations(
-    client, association, association_admin, language
+    page, axe, client, association, association_admin, language
 ):
     """Roster, member page, invite, import, profile, my associations and the public page, as the admin."""
     pending = MembershipFactory(association=association, status=Membership.Status.PENDING)
@@ -91,18 +64,18 @@ def test_member_administration_and_personal_pages_have_no_serious_violations(
         response = client.get(path)
         assert response.status_code == 200, path
         rendered[path] = response.content.decode()
-    assert serious_violations(rendered) == {}
+    assert serious_violations(page, axe, rendered) == {}
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_sign_in_pages_have_no_serious_violations(client, db, language):
+def test_sign_in_pages_have_no_serious_violations(page, axe, client, db, language):
     """Our allauth overrides: login, sign-up, password reset, e-mail verification sent, inactive."""
     names = ["account_login", "account_signup", "account_reset_password", "account_email_verification_sent"]
     rendered = {name: client.get(url(name, language)).content.decode() for name in [*names, "account_inactive"]}
-    assert serious_violations(rendered) == {}
+    assert serious_violations(page, axe, rendered) == {}
 
 
-def test_forms_with_errors_have_no_serious_violations(client, association_admin, member):
+def test_forms_with_errors_have_no_serious_violations(page, axe, client, association_admin, member):
     """Refused login, invite and terms forms and the CSV problem report stay accessible."""
     login = client.post(reverse("account_login"), {"login": "nobody@example.org", "password": "wrong"})
     client.force_login(association_admin)
@@ -120,4 +93,4 @@ def test_forms_with_errors_have_no_serious_violations(client, association_admin,
         "terms": terms.content.decode(),
         "import report": report.content.decode(),
     }
-    assert serious_violations(rendered) == {}
+    assert serious_violations(page, axe, rendered) == {}
