@@ -29,6 +29,21 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in process (as `make test` without a broker does), also in the CI run that has a broker:
+    tests check what tasks do, not the transport. Tests marked ``redis`` use the real broker and worker."""
+    if request.node.get_closest_marker("redis") is not None:
+        yield
+        return
+    from lms.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache

@@ -9,7 +9,6 @@ import pytest
 from wagtail.models import Page, Site
 
 from cms.models import HomePage, Track, TrackPage
-from lms.celery import app as celery_app
 
 
 @pytest.fixture
@@ -35,13 +34,3 @@ def site_pages(transactional_db):
     site.root_page = home
     site.save(update_fields=["root_page"])
     return {"home": home, "track": track}
-
-
-@pytest.fixture
-def eager_tasks():
-    """Background work (e-mail, for one) runs inside the live server's request even where a broker is set:
-    no worker runs during browser tests."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous

@@ -1,6 +1,7 @@
 """End to end in Chromium: the vendored player plays the real package and the server records the score."""
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
@@ -96,6 +97,11 @@ def test_answering_false_then_check_records_a_full_score(live_server, page, axe,
     assert attempt.context_key == f"{PREFIX}:{learner.pk}"
 
 
+def is_saved_answer(response) -> bool:
+    request = response.request
+    return "/h5p/state/" in response.url and request.method == "POST" and "answer" in unquote(request.post_data or "")
+
+
 def test_the_player_saves_and_restores_the_learners_state(live_server, page, allowed_context, settings):
     """H5P core posts its state to the signed state URL; on the next visit the chosen answer is back."""
     settings.H5P_STATE_SAVE_SECONDS = 1
@@ -105,10 +111,11 @@ def test_the_player_saves_and_restores_the_learners_state(live_server, page, all
 
     page.goto(f"{live_server.url}/play/{package.pk}/")
     frame = page.frame_locator("iframe.h5p-iframe")
-    with page.expect_response(lambda r: "/h5p/state/" in r.url and r.request.method == "POST") as saved:
+    # The player also saves on its timer before the answer is in: wait for the save that carries it.
+    with page.expect_response(is_saved_answer) as saved:
         frame.get_by_role("radio", name="False").click()
     assert saved.value.json() == {"success": True}
-    assert H5PUserState.objects.get(user=learner).data
+    assert H5PUserState.objects.get(user=learner).data == '{"answer":false}'
 
     page.reload()
     restored = page.frame_locator("iframe.h5p-iframe").get_by_role("radio", name="False")

@@ -22,9 +22,7 @@ def _submit(page, form):
         form.locator("[type=submit]").first.click()
 
 
-def test_a_newcomer_signs_up_confirms_the_address_logs_in_and_lands_on_the_home_page(
-    page, live_server, site_pages, eager_tasks
-):
+def test_a_newcomer_signs_up_confirms_the_address_logs_in_and_lands_on_the_home_page(page, live_server, site_pages):
     """Sign-up sends one confirmation link; until it is followed nobody can log in; then login lands home."""
     page.goto(live_server.url + reverse("account_signup"))
     signup = page.locator("form:has(input[name=password1])")

@@ -1,18 +1,7 @@
 import pytest
 
-from lms.celery import app as celery_app
 from tests.certificates.factories import ManualAwardFactory, issue
 from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _celery_in_process():
-    """These tests run the certificate tasks in process (as `make test` without a broker does), also in the CI
-    run that has a broker and a worker: they check what the tasks do, not the transport."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture
