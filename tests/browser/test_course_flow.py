@@ -63,7 +63,7 @@ def course_with_activities():
     return course
 
 
-def test_a_learner_completes_a_course_in_chromium(live_server, page, axe, eager_tasks, course_with_activities):
+def test_a_learner_completes_a_course_in_chromium(live_server, page, axe, course_with_activities):
     """Enrol, read and mark complete, play H5P (False, Check), pass the quiz: the course shows 100%.
 
     axe-core finds no serious or critical violation on the catalogue, course, quiz and My learning pages.
