@@ -38,6 +38,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a /ru/ page leaves Russian active in the test's thread (Django never deactivates it after a
+    response): every test starts, and leaves, in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def association(db):
     return AssociationFactory(name="Estonian Librarians Association", slug="ela")
