@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Association, Membership, Profile, User
+from accounts.models import Association, Membership, MembershipEvent, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -45,3 +45,23 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["association", "role", "status"]
     search_fields = ["user__email", "user__display_name", "association__name"]
     autocomplete_fields = ["user", "association"]
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    """The audit trail is read-only: it records what the services did."""
+
+    list_display = ["created_at", "membership", "action", "actor"]
+    list_filter = ["action", "membership__association"]
+    search_fields = ["membership__user__email", "actor__email"]
+    list_select_related = ["membership__user", "membership__association", "actor"]
+    readonly_fields = ["membership", "actor", "action", "old_value", "new_value", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -162,3 +162,40 @@ class Membership(models.Model):
         return self.status == self.Status.ACTIVE and (
             self.valid_until is None or self.valid_until >= timezone.localdate()
         )
+
+
+class MembershipEvent(models.Model):
+    """Audit row: who changed a membership, how, and what it was before and after."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        APPROVED = "approved", _("Approved")
+        LAPSED = "lapsed", _("Lapsed")
+        REACTIVATED = "reactivated", _("Reactivated")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        TERMS_CHANGED = "terms_changed", _("Vote weight or validity changed")
+        IMPORTED = "imported", _("Imported from CSV")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    old_value = models.JSONField(_("old value"), default=dict, blank=True)
+    new_value = models.JSONField(_("new value"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["membership", "-created_at"], name="accounts_mevent_membership")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.membership_id} at {self.created_at:%Y-%m-%d %H:%M}"

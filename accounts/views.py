@@ -1,8 +1,267 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import Association
+from accounts import forms, membership_csv, selectors, services
+from accounts.models import Association, Membership
+
+ROSTER_PAGE_SIZE = 50
 
 
 def association_detail(request, slug):
     association = get_object_or_404(Association, slug=slug)
-    return render(request, "accounts/association_detail.html", {"association": association})
+    can_manage = selectors.association_can_manage(user=request.user, association=association)
+    return render(request, "accounts/association_detail.html", {"association": association, "can_manage": can_manage})
+
+
+def _managed_association(request, slug) -> Association:
+    """The association if the user may manage it; 403 for its other members, 404 for everyone else."""
+    association = get_object_or_404(Association, slug=slug)
+    access = selectors.association_access(user=request.user, association=association)
+    if access is selectors.Access.FORBIDDEN:
+        raise PermissionDenied
+    if access is not selectors.Access.MANAGE:
+        raise Http404
+    return association
+
+
+def _managed_membership(request, slug, membership_id) -> Membership:
+    association = _managed_association(request, slug)
+    membership = selectors.membership_for_management(association=association, membership_id=membership_id)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _next_or(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_safe
+def member_list(request, slug):
+    association = _managed_association(request, slug)
+    filter_form = forms.MemberFilterForm(request.GET or None)
+    roster = selectors.membership_roster(association=association, **filter_form.filters())
+    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "association": association,
+        "filter_form": filter_form,
+        "page": page,
+        "counts": selectors.membership_counts(association=association),
+        "query_string": query.urlencode(),
+    }
+    return render(request, "accounts/member_list.html", context)
+
+
+def _member_detail_response(request, membership, *, role_form=None, terms_form=None, status=200):
+    context = {
+        "association": membership.association,
+        "membership": membership,
+        "role_form": role_form or forms.MembershipRoleForm(initial={"role": membership.role}),
+        "terms_form": terms_form
+        or forms.MembershipTermsForm(
+            initial={"vote_weight": membership.vote_weight, "valid_until": membership.valid_until}
+        ),
+        "events": selectors.membership_events(membership=membership),
+    }
+    return render(request, "accounts/member_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def member_detail(request, slug, membership_id):
+    membership = _managed_membership(request, slug, membership_id)
+    return _member_detail_response(request, membership)
+
+
+def _perform(request, call, success_message: str) -> None:
+    """Run one service call; its refusal becomes an error message, success a success message."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success_message)
+
+
+def _status_action(service, success_message):
+    @login_required
+    @require_POST
+    def view(request, slug, membership_id):
+        membership = _managed_membership(request, slug, membership_id)
+        _perform(
+            request,
+            lambda: service(membership=membership, actor=request.user),
+            success_message() % {"person": membership.user},
+        )
+        return redirect(_next_or(request, _member_url(membership)))
+
+    return view
+
+
+def _member_url(membership: Membership) -> str:
+    return reverse(
+        "accounts:member_detail", kwargs={"slug": membership.association.slug, "membership_id": membership.pk}
+    )
+
+
+member_approve = _status_action(services.membership_approve, lambda: _("%(person)s is now an active member."))
+member_lapse = _status_action(services.membership_lapse, lambda: _("The membership of %(person)s has lapsed."))
+member_reactivate = _status_action(
+    services.membership_reactivate, lambda: _("The membership of %(person)s is active again.")
+)
+
+
+@login_required
+@require_POST
+def member_change_role(request, slug, membership_id):
+    membership = _managed_membership(request, slug, membership_id)
+    form = forms.MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        return _member_detail_response(request, membership, role_form=form, status=400)
+    _perform(
+        request,
+        lambda: services.membership_change_role(
+            membership=membership, actor=request.user, role=form.cleaned_data["role"]
+        ),
+        _("The role of %(person)s was saved.") % {"person": membership.user},
+    )
+    return redirect(_member_url(membership))
+
+
+@login_required
+@require_POST
+def member_change_terms(request, slug, membership_id):
+    membership = _managed_membership(request, slug, membership_id)
+    form = forms.MembershipTermsForm(request.POST)
+    if not form.is_valid():
+        return _member_detail_response(request, membership, terms_form=form, status=400)
+    _perform(
+        request,
+        lambda: services.membership_change_terms(
+            membership=membership,
+            actor=request.user,
+            vote_weight=form.cleaned_data["vote_weight"],
+            valid_until=form.cleaned_data["valid_until"],
+        ),
+        _("The vote weight and validity of %(person)s were saved.") % {"person": membership.user},
+    )
+    return redirect(_member_url(membership))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_invite(request, slug):
+    association = _managed_association(request, slug)
+    form = forms.MemberInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(
+                association=association,
+                email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                language=get_language(),
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s was invited. The membership stays pending until you approve it.")
+                % {"email": membership.user.email},
+            )
+            return redirect("accounts:member_list", slug=association.slug)
+    status = 400 if form.errors else 200
+    return render(request, "accounts/member_invite.html", {"association": association, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request, slug):
+    association = _managed_association(request, slug)
+    form = forms.MemberImportForm(request.POST or None, request.FILES or None)
+    context = {"association": association, "form": form, "columns": membership_csv.COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        parsed = form.parsed
+        if not parsed.is_valid:
+            context["row_errors"] = parsed.errors
+            return render(request, "accounts/member_import.html", context, status=400)
+        try:
+            result = services.membership_import(
+                association=association,
+                actor=request.user,
+                rows=parsed.rows,
+                send_invitations=form.cleaned_data["send_invitations"],
+                language=get_language(),
+            )
+        except ValidationError as error:
+            context["row_errors"] = [membership_csv.RowError(None, "", message) for message in error.messages]
+            return render(request, "accounts/member_import.html", context, status=400)
+        messages.success(
+            request,
+            " ".join(
+                [
+                    ngettext("%(count)d membership created.", "%(count)d memberships created.", result.created)
+                    % {"count": result.created},
+                    ngettext("%(count)d membership updated.", "%(count)d memberships updated.", result.updated)
+                    % {"count": result.updated},
+                    ngettext("%(count)d row unchanged.", "%(count)d rows unchanged.", result.unchanged)
+                    % {"count": result.unchanged},
+                ]
+            ),
+        )
+        return redirect("accounts:member_list", slug=association.slug)
+    status = 400 if form.errors else 200
+    return render(request, "accounts/member_import.html", context, status=status)
+
+
+@login_required
+@require_safe
+def member_import_template(request, slug):
+    association = _managed_association(request, slug)
+    response = HttpResponse(membership_csv.membership_csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{association.slug}-members.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    profile = services.profile_ensure(user=request.user)
+    form = forms.ProfileForm.for_user(request.user, profile, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
+
+
+@login_required
+@require_safe
+def my_associations(request):
+    context = {
+        "memberships": selectors.user_memberships(user=request.user),
+        "managed_ids": selectors.user_managed_association_ids(user=request.user),
+    }
+    return render(request, "accounts/my_associations.html", context)

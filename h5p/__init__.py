@@ -1,0 +1,18 @@
+"""H5P interactive content: validated uploads, safe extraction, serving, the player, xAPI results.
+
+Generic by design: it knows nothing about courses. A host app
+
+1. registers a context prefix in its ``AppConfig.ready()``::
+
+       access.register_context("courses.lesson", can_play=..., on_attempt=...)
+
+2. puts ``h5p.blocks.H5PActivityBlock`` in a StreamField and renders it with a context key of that prefix
+   (and, optionally, the learner's best attempt)::
+
+       {% include_block block with h5p_context="courses.lesson:42:<block id>" h5p_best=best %}
+
+3. reads results with ``h5p.selectors.attempts_best_for(user=..., context_keys=[...])``.
+
+The browser posts statements to ``/h5p/xapi/``; the server takes the user from the session, checks the
+context's ``can_play``, and records an ``H5PAttempt`` for each top-level scored statement.
+"""

@@ -259,3 +259,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# H5P: strict limits for uploaded packages (the h5p app reads these at call time).
+H5P_MAX_UPLOAD_BYTES = env_int("H5P_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+H5P_MAX_FILES = env_int("H5P_MAX_FILES", 2000)
+H5P_MAX_FILE_BYTES = env_int("H5P_MAX_FILE_BYTES", 20 * 1024 * 1024)
+H5P_MAX_TOTAL_BYTES = env_int("H5P_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+H5P_MAX_COMPRESSION_RATIO = env_int("H5P_MAX_COMPRESSION_RATIO", 100)
+H5P_STATE_SAVE_SECONDS = env_int("H5P_STATE_SAVE_SECONDS", 30)
