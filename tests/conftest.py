@@ -53,6 +53,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a /ru/ page leaves Russian active in the test's thread (Django never deactivates it after a
+    response): every test starts, and leaves, in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def association(db):
     return AssociationFactory(name="Estonian Librarians Association", slug="ela")
@@ -253,9 +265,9 @@ class AxeViolations(list):
 
 @pytest.fixture(scope="session")
 def django_db_createdb(django_db_createdb, django_db_keepdb, django_db_modify_db_settings):
-    """--reuse-db keeps the PostgreSQL test database between runs. A transactional test (live server, real
-    worker) ends with a flush that also empties what migrations seeded (Wagtail's locale, root page, default
-    Site), and a kept database is never migrated again: such a database is rebuilt instead of reused."""
+    """--reuse-db keeps the PostgreSQL test database between runs. A run that ended with a transactional test's
+    flush (or was interrupted before putting the seeded rows back) leaves it without what migrations seeded
+    (Wagtail's locale, root page, default Site), which migrating again does not restore: it is rebuilt instead."""
     return django_db_createdb or (django_db_keepdb and _kept_test_database_was_flushed())
 
 
@@ -324,7 +336,8 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if _is_transactional(item):
+        # After the session's (or xdist worker's) last test the test database itself is being torn down.
+        if nextitem is not None and _is_transactional(item):
             _restore_migrated_data(item.config)
 
 
