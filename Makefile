@@ -69,9 +69,11 @@ migrate: $(STAMP) ## Apply database migrations
 seed: $(STAMP) ## Load the demo content (safe to run twice)
 	$(BIN)/python manage.py seed_demo
 
-messages: $(STAMP) ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
-	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
-	$(BIN)/python manage.py makemessages -d djangojs -l ru --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=static/vendor --no-obsolete
+APPS_WITH_CATALOGUES := accounts cms h5p courses certificates
+messages: $(STAMP) ## Extract translatable strings into locale/ru (templates, lms) and each app's <app>/locale/ru
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+		--ignore=tests --ignore=bench --ignore=webinars --ignore=voting $(addprefix --ignore=,$(APPS_WITH_CATALOGUES))
+	@for app in $(APPS_WITH_CATALOGUES); do (cd $$app && ../$(BIN)/django-admin makemessages -l ru --no-obsolete); done
 
 clean: ## Remove the virtualenv, node_modules, collected static files and the SQLite database
 	rm -rf $(VENV) node_modules staticfiles static/vendor db.sqlite3 db.sqlite3-*

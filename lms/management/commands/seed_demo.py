@@ -6,11 +6,12 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand
 
 from lms.demo import Login
+from lms.demo.courses import build_courses
 from lms.demo.people import build_people
 from lms.demo.site import build_site
 
 # Each step returns the logins it wants printed. Later steps (courses, webinars, votes) append here.
-STEPS = [build_site, build_people]
+STEPS = [build_site, build_people, build_courses]
 
 # Per-page and per-task INFO lines from these drown the login table; -v 2 shows them.
 CHATTY_LOGGERS = ("wagtail", "django_tasks")
