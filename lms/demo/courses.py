@@ -16,7 +16,8 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from accounts.models import Association, User
-from cms.services import TRAINERS_GROUP
+from cms.models import MenuLink, NavigationSettings
+from cms.services import TRAINERS_GROUP, trainers_grant_section
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Skill
 
 H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
@@ -515,11 +516,21 @@ def build_courses() -> list:
     if site is None or trainer is None or association is None:
         raise RuntimeError("build_courses needs the demo site, a user in the Trainers group and an association.")
     courses = courses_seed(site_root=site.root_page.specific, trainer=trainer, association=association)
+    catalogue = courses[0].get_parent()
+    _menu_link_ensure(site, catalogue)
     russian = Locale.objects.filter(language_code="ru").first()
     if russian is not None:
         _russian_skills(russian)
         _russian_courses(russian, courses)
+    trainers_grant_section(page=catalogue)  # after the Russian catalogue exists: it covers translations
     return []
+
+
+def _menu_link_ensure(site: Site, page: Page) -> None:
+    """The catalogue in the main menu, once."""
+    nav = NavigationSettings.for_site(site)
+    if not MenuLink.objects.filter(setting=nav, page=page).exists():
+        MenuLink.objects.create(setting=nav, page=page, sort_order=MenuLink.objects.filter(setting=nav).count())
 
 
 def _translate(page: Page, locale: Locale, **fields) -> Page:

@@ -75,11 +75,16 @@ def _default_site(home: HomePage) -> Site:
 
 
 def _navigation(site: Site, *, menu: list[Page], footer: list[Page]) -> None:
-    """Menu and footer links to the English pages; readers see each link's translation."""
+    """Menu and footer links to the English pages; readers see each link's translation.
+
+    Menu links that later steps added (the course catalogue) are kept after these."""
     nav = NavigationSettings.for_site(site)
     changed = False
-    if [link.page_id for link in nav.menu_links.all()] != [page.pk for page in menu]:
-        nav.menu_links = [MenuLink(page=page) for page in menu]
+    existing = [link.page_id for link in nav.menu_links.all()]
+    wanted = [page.pk for page in menu]
+    wanted += [page_id for page_id in existing if page_id not in wanted]
+    if existing != wanted:
+        nav.menu_links = [MenuLink(page_id=page_id) for page_id in wanted]
         changed = True
     if [link.page_id for link in nav.footer_links.all()] != [page.pk for page in footer]:
         nav.footer_links = [FooterLink(page=page) for page in footer]
