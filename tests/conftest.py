@@ -65,21 +65,6 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def _tasks_run_in_process(request):
-    """Tasks run eagerly even where CELERY_BROKER_URL is set (CI's second run): only tests marked `redis` use the
-    broker and a real worker, and no test leaves messages in Redis for some later worker to run."""
-    if request.node.get_closest_marker("redis"):
-        yield
-        return
-    from lms.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 @pytest.fixture
 def association(db):
     return AssociationFactory(name="Estonian Librarians Association", slug="ela")
