@@ -9,14 +9,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
-
-
-class Track(models.TextChoices):
-    """The three training tracks. Courses name one; each has one TrackPage per language."""
-
-    MEDIA_LITERACY = "media-literacy", _("Media literacy")
-    FUTURE_LIS_SKILLS = "future-lis-skills", _("Future LIS skills")
-    ONLINE_GOVERNANCE = "online-governance", _("Online governance")
+from cms.tracks import Track
 
 
 class HomePage(Page):

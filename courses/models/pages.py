@@ -14,15 +14,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
+from cms.tracks import Track
 from courses.blocks import LessonBodyBlock
-
-
-class Track(models.TextChoices):
-    """The three training tracks; the codes match the track of each cms TrackPage."""
-
-    MEDIA_LITERACY = "media-literacy", _("Media literacy")
-    FUTURE_LIS_SKILLS = "future-lis-skills", _("Future LIS skills")
-    ONLINE_GOVERNANCE = "online-governance", _("Online governance")
 
 
 class Level(models.TextChoices):

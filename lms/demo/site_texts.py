@@ -4,7 +4,7 @@
 Bodies are raw StreamField data for ``cms.blocks.BaseStreamBlock``.
 """
 
-from cms.models import Track
+from cms.tracks import Track
 
 
 def _heading(text: str, level: str = "h2") -> dict:

@@ -8,7 +8,8 @@ flush at the end of each test would drop the Wagtail root page and default Site 
 import pytest
 from wagtail.models import Page, Site
 
-from cms.models import HomePage, Track, TrackPage
+from cms.models import HomePage, TrackPage
+from cms.tracks import Track
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page, Site
 
-from cms.models import Track
+from cms.tracks import Track
 
 TRACK_WORDS = {
     Track.MEDIA_LITERACY: ("Media literacy", "lateral reading", "Медиаграмотность", "латеральное чтение"),

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
-from cms.models import Track
 from cms.services import TRAINERS_GROUP, trainers_grant_section
+from cms.tracks import Track
 
 
 @pytest.fixture
