@@ -163,6 +163,19 @@ class Membership(models.Model):
             self.valid_until is None or self.valid_until >= timezone.localdate()
         )
 
+    @property
+    def is_current_admin(self) -> bool:
+        """May manage its association: a current membership in the administrator role."""
+        return self.role == self.Role.ADMIN and self.is_current
+
+    @classmethod
+    def current_admin_q(cls) -> models.Q:
+        """``is_current_admin`` as a filter."""
+        today = timezone.localdate()
+        return models.Q(role=cls.Role.ADMIN, status=cls.Status.ACTIVE) & (
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
+        )
+
 
 class MembershipEvent(models.Model):
     """Audit row: who changed a membership, how, and what it was before and after."""

@@ -4,7 +4,6 @@ import enum
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Association, Membership, MembershipEvent, Profile, User
 
@@ -26,7 +25,7 @@ def association_access(*, user: User, association: Association) -> Access:
     membership = Membership.objects.filter(user=user, association=association).first()
     if membership is None:
         return Access.HIDDEN
-    if membership.role == Membership.Role.ADMIN and membership.is_current:
+    if membership.is_current_admin:
         return Access.MANAGE
     return Access.FORBIDDEN
 
@@ -75,15 +74,6 @@ def membership_events(*, membership: Membership, limit: int = 50) -> list[Member
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     """A person's memberships with their associations, for "My associations"."""
     return Membership.objects.filter(user=user).select_related("association").order_by("association__name")
-
-
-def user_managed_association_ids(*, user: User) -> set[int]:
-    today = timezone.localdate()
-    return set(
-        Membership.objects.filter(user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .values_list("association_id", flat=True)
-    )
 
 
 def user_preferred_language(*, user: User) -> str:

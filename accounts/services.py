@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -117,18 +116,6 @@ def user_email_verify_after_reset(*, user: User) -> bool:
 # Memberships -------------------------------------------------------------------------------------
 
 
-def _current_admin_q() -> Q:
-    """Memberships that may manage their association: active admin, not past the validity date."""
-    today = timezone.localdate()
-    return Q(role=Role.ADMIN, status=Status.ACTIVE) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-
-
-def _is_current_admin(*, role: str, status: str, valid_until: date | None) -> bool:
-    return (
-        role == Role.ADMIN and status == Status.ACTIVE and (valid_until is None or valid_until >= timezone.localdate())
-    )
-
-
 def _snapshot(membership: Membership) -> dict:
     return {
         "role": membership.role,
@@ -144,14 +131,13 @@ def _lock(membership: Membership) -> Membership:
 
 def _ensure_admin_remains(*, membership: Membership, role: str, status: str, valid_until: date | None) -> None:
     """Refuse a change that would leave the association without a current administrator."""
-    was_admin = _is_current_admin(role=membership.role, status=membership.status, valid_until=membership.valid_until)
-    stays_admin = _is_current_admin(role=role, status=status, valid_until=valid_until)
-    if not was_admin or stays_admin:
+    stays_admin = Membership(role=role, status=status, valid_until=valid_until).is_current_admin
+    if not membership.is_current_admin or stays_admin:
         return
     others = list(
         Membership.objects.select_for_update()
         .filter(association_id=membership.association_id)
-        .filter(_current_admin_q())
+        .filter(Membership.current_admin_q())
         .exclude(pk=membership.pk)
         .values_list("pk", flat=True)
     )
@@ -470,7 +456,7 @@ def membership_import(
         for membership in to_create:
             if membership.status != Status.LAPSED:
                 _queue_invitation(membership)
-    if not Membership.objects.filter(association=association).filter(_current_admin_q()).exists():
+    if not Membership.objects.filter(association=association).filter(Membership.current_admin_q()).exists():
         raise ValidationError(
             _("This file would leave %(association)s without an active administrator. Nothing was imported."),
             code="last_admin",

@@ -260,8 +260,5 @@ def profile_edit(request):
 @login_required
 @require_safe
 def my_associations(request):
-    context = {
-        "memberships": selectors.user_memberships(user=request.user),
-        "managed_ids": selectors.user_managed_association_ids(user=request.user),
-    }
+    context = {"memberships": selectors.user_memberships(user=request.user)}
     return render(request, "accounts/my_associations.html", context)

@@ -92,12 +92,6 @@ class LinkBase(Orderable):
 
     panels = [PageChooserPanel("page"), FieldPanel("url"), FieldPanel("label")]
 
-    def link_url(self):
-        return self.page.localized.url if self.page_id else self.url
-
-    def link_label(self):
-        return self.label or (self.page.localized.title if self.page_id else self.url)
-
     class Meta(Orderable.Meta):
         abstract = True
 

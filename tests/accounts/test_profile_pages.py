@@ -1,7 +1,10 @@
 """Pages for the person: my profile, my associations, the public association page."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from tests.factories import AssociationFactory, MembershipFactory
@@ -87,6 +90,15 @@ def test_my_associations_lists_memberships_with_status_and_manage_links(client, 
     assert "Lapsed" in content
     assert reverse("accounts:member_list", kwargs={"slug": "ela"}) in content
     assert reverse("accounts:member_list", kwargs={"slug": lapsed_in.slug}) not in content
+
+
+def test_my_associations_offers_no_manage_link_once_the_admin_membership_has_expired(client, association_admin):
+    """An administrator whose membership is past its end date manages nothing (the same rule as the member pages)."""
+    Membership.objects.filter(user=association_admin).update(valid_until=timezone.localdate() - timedelta(days=1))
+    client.force_login(association_admin)
+    content = client.get(MY_ASSOCIATIONS_URL).content.decode()
+    assert "Estonian Librarians Association" in content
+    assert reverse("accounts:member_list", kwargs={"slug": "ela"}) not in content
 
 
 def test_my_associations_is_only_about_me(client, member, other_admin):
