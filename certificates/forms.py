@@ -9,17 +9,7 @@ from accounts.models import Association, User
 from certificates.models import Certificate, CertificateTemplate
 
 
-class DescribedForm(forms.Form):
-    """Ties each input to its help text, so screen readers announce it (the field include renders the ids)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
-
-
-class VerifyForm(DescribedForm):
+class VerifyForm(forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=80,
@@ -28,7 +18,7 @@ class VerifyForm(DescribedForm):
     )
 
 
-class RevokeForm(DescribedForm):
+class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for revocation"),
         max_length=500,
@@ -37,7 +27,7 @@ class RevokeForm(DescribedForm):
     )
 
 
-class ManualIssueForm(DescribedForm):
+class ManualIssueForm(forms.Form):
     association = forms.ModelChoiceField(label=_("Issuing association"), queryset=Association.objects.none())
     title = forms.CharField(label=_("Achievement"), max_length=300, help_text=_("e.g. the workshop's title."))
     description = forms.CharField(

@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
@@ -191,9 +193,7 @@ class CertificateTemplate(PreviewableMixin, models.Model):
 
     def serve_preview(self, request, mode_name):
         """The PDF of an unsaved sample certificate, rendered exactly as issued ones are."""
-        from django.http import HttpResponse
-        from django.utils import timezone
-
+        # pdf.py renders these models, so it imports them; Wagtail wants the preview hook here.
         from certificates.pdf import certificate_pdf_bytes
 
         sample = Certificate(

@@ -132,7 +132,10 @@ def certificate_pdf_render(*, certificate_id: int, force: bool = False) -> bool:
     Two racing renders both draw, but a conditional UPDATE lets exactly one attach its file; the loser
     deletes its copy.
     """
-    certificate = Certificate.objects.select_related("issuer", "template").get(pk=certificate_id)
+    # The template's images are read for every render (bulk exports render hundreds): fetch them with it.
+    certificate = Certificate.objects.select_related(
+        "template__logo", "template__signature_1_image", "template__signature_2_image"
+    ).get(pk=certificate_id)
     if certificate.pdf and not force:
         return False
     previous = certificate.pdf.name
@@ -268,18 +271,19 @@ def certificate_export_build(*, export_id: int) -> bool:
         return False
     export = CertificateExport.objects.get(pk=export_id)
     try:
-        ids = list(
+        certificates = list(
             selectors.certificates_of_source(
                 association=export.association, source_type=export.source_type, source_id=export.source_id
-            ).values_list("pk", flat=True)
+            )
         )
-        CertificateExport.objects.filter(pk=export_id).update(total=len(ids), done=0)
+        CertificateExport.objects.filter(pk=export_id).update(total=len(certificates), done=0)
         buffer = io.BytesIO()
         used: set[str] = set()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for certificate_id in ids:
-                certificate_pdf_render(certificate_id=certificate_id)
-                certificate = Certificate.objects.get(pk=certificate_id)
+            for certificate in certificates:
+                if not certificate.pdf:
+                    certificate_pdf_render(certificate_id=certificate.pk)
+                    certificate.refresh_from_db(fields=["pdf"])
                 name = certificate_pdf_filename(certificate)
                 if name in used:
                     name = name.replace(".pdf", f"-{certificate.verification_code[:6].lower()}.pdf")

@@ -135,3 +135,22 @@ def test_another_admin_cannot_download_a_finished_export(
     client.force_login(other_admin)
     url = reverse("certificates:export_download", kwargs={"public_id": export.public_id})
     assert client.get(url).status_code == 404
+
+
+def test_an_export_of_rendered_certificates_reads_none_of_them_again(
+    association, association_admin, award, three_certificates, django_assert_max_num_queries
+):
+    """PDFs that exist go straight into the archive: per certificate only the progress counter is written."""
+    for certificate in three_certificates:
+        services.certificate_pdf_render(certificate_id=certificate.pk)
+    export = services.certificate_export_request(
+        actor=association_admin,
+        association=association,
+        source_type=ContentType.objects.get_for_model(award),
+        source_id=str(award.pk),
+    )
+    # Claim, export, its association and source type, the certificates, the total, the result: 7 fixed.
+    with django_assert_max_num_queries(7 + len(three_certificates)):
+        assert services.certificate_export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.done, export.total) == ("done", 3, 3)

@@ -106,3 +106,12 @@ def test_revoking_an_already_revoked_certificate_in_the_form_says_so(client, cer
     response = client.post(_revoke_url(certificate), {"reason": "Again"})
     assert response.status_code == 200
     assert "already revoked" in response.content.decode()
+
+
+def test_the_reason_field_is_tied_to_its_help_text_and_its_error(client, certificate, association_admin):
+    """Screen readers announce the help and the error: aria-describedby names both, and both ids exist."""
+    client.force_login(association_admin)
+    content = client.post(_revoke_url(certificate), {"reason": ""}).content.decode()
+    assert 'aria-describedby="id_reason_helptext id_reason_error"' in content
+    assert 'id="id_reason_helptext"' in content
+    assert 'id="id_reason_error"' in content
