@@ -10,7 +10,7 @@ from wagtail.models import Locale, Page
 
 from courses.h5p_activities import context_key, h5p_best_attempts
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
-from courses.permissions import is_course_staff, self_enrolment_refusal
+from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_token_make
 
 
@@ -177,10 +177,7 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
 def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict:
     """The lesson page: its blocks with per-block state (quiz sheets, H5P keys), navigation and progress."""
     lessons = course_lessons(course=course)
-    enrolled = (
-        user.is_authenticated
-        and Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists()
-    )
+    enrolled = user.is_authenticated and is_enrolled(user=user, course=course)
     progress = course_progress(user=user, course=course, lessons=lessons) if enrolled else None
     attempts: dict[str, list] = {}
     if enrolled:
