@@ -8,10 +8,11 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
-from courses.h5p_activities import context_key, h5p_best_attempts
+from courses.h5p_activities import context_key
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_token_make
+from h5p.selectors import attempts_best_for
 
 
 def course_catalogue(*, index, track="", level="", language="", skill=None, q=""):
@@ -160,7 +161,7 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
     h5p_blocks = {
         item["id"]: item["value"] for item in lesson.body.raw_data if item["type"] == "h5p" and item["id"] in graded
     }
-    best = h5p_best_attempts(
+    best = attempts_best_for(
         user=user, context_keys=[context_key(lesson_id=lesson.pk, block_id=block_id) for block_id in h5p_blocks]
     )
     state = {}
@@ -186,7 +187,7 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
     h5p_keys = [
         context_key(lesson_id=lesson.pk, block_id=item["id"]) for item in lesson.body.raw_data if item["type"] == "h5p"
     ]
-    best = h5p_best_attempts(user=user, context_keys=h5p_keys) if enrolled and h5p_keys else {}
+    best = attempts_best_for(user=user, context_keys=h5p_keys) if enrolled else {}
     items = []
     for block in lesson.body:
         item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None}
