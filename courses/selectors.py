@@ -199,6 +199,8 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
             item["h5p_context"] = context_key(lesson_id=lesson.pk, block_id=block.id)
             item["h5p_best"] = best.get(item["h5p_context"])
         items.append(item)
+    if all(candidate.pk != lesson.pk for candidate in lessons):  # the preview of a lesson not published yet
+        lessons = sorted([*lessons, lesson], key=lambda candidate: candidate.path)
     position = next(i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk)
     graded = lesson.graded_block_ids()
     return {
