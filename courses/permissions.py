@@ -44,10 +44,9 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
         user=user, association_id=course.issuer_id
     ):
         return _("This course is for current members of %(association)s.") % {"association": course.issuer.name}
-    missing = course.prerequisites.exclude(completions__learner=user)
-    if missing.exists():
-        titles = ", ".join(page.title for page in missing)
-        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": titles}
+    missing = [page.title for page in course.prerequisites.exclude(completions__learner=user)]
+    if missing:
+        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": ", ".join(missing)}
     return None
 
 
