@@ -56,15 +56,6 @@ def on_attempt(user, key: str, attempt) -> None:
         lesson_progress_refresh(learner=user, lesson=lesson)
 
 
-def h5p_best_attempts(*, user, context_keys: list[str]) -> dict:
-    """The learner's best attempt per key (one query), or {} when there are no keys."""
-    if not context_keys or not getattr(user, "is_authenticated", False):
-        return {}
-    from h5p.selectors import attempts_best_for
-
-    return attempts_best_for(user=user, context_keys=context_keys)
-
-
 def h5p_context_register() -> None:
     """Called from CoursesConfig.ready(): lessons play H5P under the ``courses.lesson`` context."""
     from h5p.access import register_context

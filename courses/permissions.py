@@ -18,6 +18,11 @@ def has_current_membership(*, user, association_id: int) -> bool:
     return Membership.objects.filter(_current_membership_q(), user=user, association_id=association_id).exists()
 
 
+def is_enrolled(*, user, course: CoursePage) -> bool:
+    """True when the user has an active enrolment in the course (left or never enrolled: False)."""
+    return Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists()
+
+
 def is_course_staff(*, user, course: CoursePage) -> bool:
     """Trainers of the course, administrators of its issuing association and superusers run the course."""
     if not user.is_authenticated:
@@ -39,10 +44,9 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
         user=user, association_id=course.issuer_id
     ):
         return _("This course is for current members of %(association)s.") % {"association": course.issuer.name}
-    missing = course.prerequisites.exclude(completions__learner=user)
-    if missing.exists():
-        titles = ", ".join(page.title for page in missing)
-        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": titles}
+    missing = [page.title for page in course.prerequisites.exclude(completions__learner=user)]
+    if missing:
+        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": ", ".join(missing)}
     return None
 
 
@@ -55,7 +59,7 @@ class LessonAccess:
 
 def lesson_can_open(*, user, course: CoursePage) -> LessonAccess:
     """Enrolled learners open lessons; course staff open them to check (their visits are not recorded)."""
-    if Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists():
+    if is_enrolled(user=user, course=course):
         return LessonAccess(allowed=True, enrolled=True)
     if is_course_staff(user=user, course=course):
         return LessonAccess(allowed=True)

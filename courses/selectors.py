@@ -8,10 +8,11 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
-from courses.h5p_activities import context_key, h5p_best_attempts
+from courses.h5p_activities import context_key
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
-from courses.permissions import is_course_staff, self_enrolment_refusal
+from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_token_make
+from h5p.selectors import attempts_best_for
 
 
 def course_catalogue(*, index, track="", level="", language="", skill=None, q=""):
@@ -160,7 +161,7 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
     h5p_blocks = {
         item["id"]: item["value"] for item in lesson.body.raw_data if item["type"] == "h5p" and item["id"] in graded
     }
-    best = h5p_best_attempts(
+    best = attempts_best_for(
         user=user, context_keys=[context_key(lesson_id=lesson.pk, block_id=block_id) for block_id in h5p_blocks]
     )
     state = {}
@@ -177,10 +178,7 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
 def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict:
     """The lesson page: its blocks with per-block state (quiz sheets, H5P keys), navigation and progress."""
     lessons = course_lessons(course=course)
-    enrolled = (
-        user.is_authenticated
-        and Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists()
-    )
+    enrolled = user.is_authenticated and is_enrolled(user=user, course=course)
     progress = course_progress(user=user, course=course, lessons=lessons) if enrolled else None
     attempts: dict[str, list] = {}
     if enrolled:
@@ -189,7 +187,7 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
     h5p_keys = [
         context_key(lesson_id=lesson.pk, block_id=item["id"]) for item in lesson.body.raw_data if item["type"] == "h5p"
     ]
-    best = h5p_best_attempts(user=user, context_keys=h5p_keys) if enrolled and h5p_keys else {}
+    best = attempts_best_for(user=user, context_keys=h5p_keys) if enrolled else {}
     items = []
     for block in lesson.body:
         item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None}
@@ -201,6 +199,8 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
             item["h5p_context"] = context_key(lesson_id=lesson.pk, block_id=block.id)
             item["h5p_best"] = best.get(item["h5p_context"])
         items.append(item)
+    if all(candidate.pk != lesson.pk for candidate in lessons):  # the preview of a lesson not published yet
+        lessons = sorted([*lessons, lesson], key=lambda candidate: candidate.path)
     position = next(i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk)
     graded = lesson.graded_block_ids()
     return {

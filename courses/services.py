@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from certificates.services import certificate_issue
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt
-from courses.permissions import is_course_staff, self_enrolment_refusal
+from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import QuizRefused, quiz_answers_parse, quiz_grade, quiz_token_check
 
 logger = logging.getLogger(__name__)
@@ -17,13 +17,6 @@ logger = logging.getLogger(__name__)
 
 class CourseActionRefused(Exception):
     """A refused action; the message says why and nothing was written."""
-
-
-def _active_enrolment(*, learner: User, course: CoursePage) -> Enrolment:
-    enrolment = Enrolment.objects.filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE).first()
-    if enrolment is None:
-        raise CourseActionRefused(_("You are not enrolled in this course."))
-    return enrolment
 
 
 def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = None) -> Enrolment:
@@ -99,7 +92,8 @@ def _lesson_mark_completed(*, learner: User, lesson: LessonPage) -> bool:
 def lesson_complete(*, learner: User, lesson: LessonPage) -> CourseCompletion | None:
     """ "Mark complete" for a reading lesson. Lessons with graded activities complete by passing them."""
     course = lesson.course()
-    _active_enrolment(learner=learner, course=course)
+    if not is_enrolled(user=learner, course=course):
+        raise CourseActionRefused(_("You are not enrolled in this course."))
     if lesson.graded_block_ids():
         raise CourseActionRefused(_("This lesson completes when you pass its activities."))
     with transaction.atomic():
@@ -112,7 +106,7 @@ def lesson_progress_refresh(*, learner: User, lesson: LessonPage) -> CourseCompl
     from courses.selectors import lesson_graded_state
 
     course = lesson.course()
-    if not Enrolment.objects.filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE).exists():
+    if not is_enrolled(user=learner, course=course):
         return None
     state = lesson_graded_state(user=learner, lesson=lesson)
     with transaction.atomic():
@@ -136,7 +130,7 @@ def quiz_attempt_submit(
     if block is None:
         raise QuizRefused(_("This quiz is no longer part of the lesson."))
     course = lesson.course()
-    if not Enrolment.objects.filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE).exists():
+    if not is_enrolled(user=learner, course=course):
         raise QuizRefused(_("Enrol in this course to take its quizzes."))
     number = quiz_token_check(token=token, learner_id=learner.pk, lesson_id=lesson.pk, block_id=block_id)
     quiz = block.value

@@ -58,6 +58,7 @@ class H5PPackageForm(WagtailAdminModelForm):
                 uploaded_file=self.cleaned_data["upload"],
                 title=self.cleaned_data.get("title") or "",
                 uploaded_by=self.for_user if getattr(self.for_user, "is_authenticated", False) else None,
+                inspected=self.inspected,
             )
         except PackageRejected as error:
             self.add_error("upload", error.message)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from h5p.access import context_registration
 from h5p.models import H5PAttempt, H5PPackage, H5PUserState, XAPIStatement
-from h5p.validation import PackageRejected, package_inspect
+from h5p.validation import InspectedPackage, PackageRejected, package_inspect
 
 __all__ = [
     "PackageRejected",
@@ -69,13 +69,18 @@ def _storage_delete_tree(prefix: str) -> None:
         shutil.rmtree(default_storage.path(prefix))
 
 
-def package_upload(*, uploaded_file, title: str, uploaded_by=None) -> H5PPackage:
+def package_upload(
+    *, uploaded_file, title: str, uploaded_by=None, inspected: InspectedPackage | None = None
+) -> H5PPackage:
     """Validate, extract under ``h5p/<sha256>/`` and record a package.
 
     Idempotent by content: identical bytes return the existing package and its extraction.
     Raises ``PackageRejected``; a refused package leaves no row and no file behind.
+    ``inspected`` is ``package_inspect(uploaded_file)`` when the caller already ran it (the admin form
+    validates before saving), so a large upload is not unzipped and hashed twice.
     """
-    inspected = package_inspect(uploaded_file)
+    if inspected is None:
+        inspected = package_inspect(uploaded_file)
     existing = H5PPackage.objects.filter(content_hash=inspected.content_hash).first()
     if existing is not None:
         return existing

@@ -74,3 +74,13 @@ def test_the_skills_framework_is_edited_as_snippets(client, editor):
     assert response.status_code == 200
     assert "Fact-checking and verification" in response.content.decode()
     assert client.get(reverse("wagtailsnippets_courses_skill:add")).status_code == 200
+
+
+def test_a_lesson_never_published_is_previewed(editor, course):
+    """A new lesson is not in the live outline yet; its preview still renders, in its place in the outline."""
+    lesson_create(course, title="Published lesson")
+    lesson = lesson_create(course, title="Unpublished lesson")
+    lesson.unpublish()
+    response = lesson.make_preview_request()
+    assert response.status_code == 200
+    assert "Unpublished lesson" in response.content.decode()

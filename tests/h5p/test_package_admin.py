@@ -44,6 +44,21 @@ def test_an_editor_uploads_a_package(client, editor):
     assert (package.title, package.main_library, package.uploaded_by) == ("Hello World", "H5P.TrueFalse 1.6", editor)
 
 
+def test_an_uploaded_package_is_inspected_once(client, editor, monkeypatch):
+    """The form validates the file; the upload service reuses that inspection instead of unzipping again."""
+    from h5p import forms
+
+    calls = []
+    original = forms.package_inspect
+    monkeypatch.setattr(forms, "package_inspect", lambda uploaded: calls.append(1) or original(uploaded))
+    monkeypatch.setattr("h5p.services.package_inspect", forms.package_inspect)
+    client.force_login(editor)
+    response = client.post(reverse(ADD_URL), {"title": "", "upload": upload(fixture_path().read_bytes(), "tf.h5p")})
+    assert response.status_code == 302
+    assert H5PPackage.objects.count() == 1
+    assert len(calls) == 1
+
+
 def test_a_hostile_package_is_a_form_error_and_writes_nothing(client, editor):
     client.force_login(editor)
     hostile = build_zip(fixture_members() | {"../evil.js": b"alert(1)"})
