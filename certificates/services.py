@@ -43,6 +43,10 @@ def _hours(value: Decimal | int | float) -> Decimal:
     return hours.quantize(Decimal("0.01"))
 
 
+# What callers pass as ``kind`` (courses, webinars): part of this module's public contract.
+CertificateKind = Certificate.Kind
+
+
 def certificate_issue(
     *,
     recipient: User,

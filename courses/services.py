@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from certificates.services import certificate_issue
+from certificates.services import CertificateKind, certificate_issue
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import QuizRefused, quiz_answers_parse, quiz_grade, quiz_token_check
@@ -183,13 +183,11 @@ def course_completion_refresh(*, learner: User, course: CoursePage) -> CourseCom
 
 def course_certificate_issue(*, completion: CourseCompletion):
     """THE call site for course certificates: one per completion (certificate_issue is idempotent)."""
-    from certificates.models import Certificate
-
     course = completion.course
     return certificate_issue(
         recipient=completion.learner,
         achievement_title=course.title,
-        kind=Certificate.Kind.COURSE,
+        kind=CertificateKind.COURSE,
         cpd_hours=course.cpd_hours,
         issuer=course.issuer,
         source=course,
