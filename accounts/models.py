@@ -121,6 +121,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
+        TRAINER = "trainer", _("Trainer")
         BOARD = "board", _("Board member")
         ADMIN = "admin", _("Administrator")
 
@@ -156,25 +157,31 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.association} ({self.get_role_display()}, {self.get_status_display()})"
 
+    # The rules themselves live in accounts.roles (one definition each); these read them for templates.
     @property
     def is_current(self) -> bool:
-        """Active and not past its validity date."""
-        return self.status == self.Status.ACTIVE and (
-            self.valid_until is None or self.valid_until >= timezone.localdate()
-        )
+        from accounts.roles import membership_is_current
+
+        return membership_is_current(self)
 
     @property
     def is_current_admin(self) -> bool:
-        """May manage its association: a current membership in the administrator role."""
-        return self.role == self.Role.ADMIN and self.is_current
+        from accounts.roles import ADMIN_ROLES, membership_holds
+
+        return membership_holds(self, ADMIN_ROLES)
+
+    @property
+    def is_current_officer(self) -> bool:
+        from accounts.roles import OFFICER_ROLES, membership_holds
+
+        return membership_holds(self, OFFICER_ROLES)
 
     @classmethod
     def current_admin_q(cls) -> models.Q:
         """``is_current_admin`` as a filter."""
-        today = timezone.localdate()
-        return models.Q(role=cls.Role.ADMIN, status=cls.Status.ACTIVE) & (
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
-        )
+        from accounts.roles import ADMIN_ROLES, membership_current_q
+
+        return membership_current_q() & models.Q(role__in=ADMIN_ROLES)
 
 
 class MembershipEvent(models.Model):

@@ -4,7 +4,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
-TRAINERS_GROUP = "Trainers"
+from accounts.roles import TRAINERS_GROUP
+
 TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
 

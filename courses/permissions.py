@@ -2,20 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts import roles
 from courses.models import CoursePage, Enrolment, EnrolmentMode
-
-
-def _current_membership_q() -> Q:
-    return Q(status=Membership.Status.ACTIVE) & (Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
-
-
-def has_current_membership(*, user, association_id: int) -> bool:
-    return Membership.objects.filter(_current_membership_q(), user=user, association_id=association_id).exists()
 
 
 def is_enrolled(*, user, course: CoursePage) -> bool:
@@ -24,14 +15,8 @@ def is_enrolled(*, user, course: CoursePage) -> bool:
 
 
 def is_course_staff(*, user, course: CoursePage) -> bool:
-    """Trainers of the course, administrators of its issuing association and superusers run the course."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or course.trainers.filter(pk=user.pk).exists():
-        return True
-    return Membership.objects.filter(
-        _current_membership_q(), user=user, association_id=course.issuer_id, role=Membership.Role.ADMIN
-    ).exists()
+    """Trainers of the course, officers of its issuing association and site administrators run the course."""
+    return roles.runs(user, course, course.issuer_id)
 
 
 def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
@@ -40,9 +25,7 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
         return _("Enrolment in this course is by invitation: its trainers enrol participants.")
     if course.ends_on and course.ends_on < timezone.localdate():
         return _("This course has ended; it no longer takes new participants.")
-    if course.enrolment_mode == EnrolmentMode.MEMBERS and not has_current_membership(
-        user=user, association_id=course.issuer_id
-    ):
+    if course.enrolment_mode == EnrolmentMode.MEMBERS and not roles.is_current_member(user, course.issuer_id):
         return _("This course is for current members of %(association)s.") % {"association": course.issuer.name}
     missing = [page.title for page in course.prerequisites.exclude(completions__learner=user)]
     if missing:

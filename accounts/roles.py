@@ -1,0 +1,157 @@
+"""Roles: who may do what. One definition of each role; every app asks here and never re-derives one from fields.
+
+| role                    | definition                                                                         |
+|-------------------------|------------------------------------------------------------------------------------|
+| site administrator      | an active superuser                                                                |
+| platform trainer        | an active user in the ``Trainers`` group: may author courses in the Wagtail admin |
+| current member of X     | a membership of X that is active and not past its ``valid_until``                 |
+| officer of X            | a current member of X in the role admin or board                                  |
+| administrator of X      | a current member of X in the role admin: manages X's members                       |
+| trainer of X            | a current member of X in the role trainer: may issue courses in X's name           |
+| trainer of a course     | listed in the course's ``trainers`` (any object with a ``trainers`` relation)      |
+
+A site administrator holds every association role. Combined capabilities (who may issue in X's name, who runs a
+course) are defined here too, from the roles above, so that Wagtail hooks, services and views agree.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Association, Membership, User
+
+TRAINERS_GROUP = "Trainers"
+
+OFFICER_ROLES = (Membership.Role.ADMIN, Membership.Role.BOARD)
+ADMIN_ROLES = (Membership.Role.ADMIN,)
+TRAINER_ROLES = (Membership.Role.TRAINER,)
+# Who may name an association as the issuer of a course or webinar (and so sign certificates with its key).
+ISSUER_ROLES = OFFICER_ROLES + TRAINER_ROLES
+
+AnyUser = User | AnonymousUser
+
+
+class Trained(Protocol):
+    """Anything with trainers: a course (``CoursePage.trainers``), a webinar's presenters may follow."""
+
+    trainers: object  # a many-to-many manager of users
+
+
+def _signed_in(user: AnyUser | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+# --------------------------------------------------------------------------------------------- memberships
+
+
+def membership_current_q(prefix: str = "") -> Q:
+    """A current membership as a filter; ``prefix`` reaches it through a relation (``"memberships__"``)."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}status": Membership.Status.ACTIVE}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def membership_is_current(membership: Membership) -> bool:
+    """The same rule as ``membership_current_q`` for a membership already in memory."""
+    return membership.status == Membership.Status.ACTIVE and (
+        membership.valid_until is None or membership.valid_until >= timezone.localdate()
+    )
+
+
+def membership_holds(membership: Membership, roles) -> bool:
+    return membership.role in roles and membership_is_current(membership)
+
+
+def _holds(user: AnyUser | None, association: Association | int | None, roles) -> bool:
+    if not _signed_in(user) or association is None:
+        return False
+    if user.is_superuser:
+        return True
+    association_id = association if isinstance(association, int) else association.pk
+    return Membership.objects.filter(
+        membership_current_q(), user=user, association_id=association_id, role__in=roles
+    ).exists()
+
+
+# ------------------------------------------------------------------------------------------------- roles
+
+
+def is_site_admin(user: AnyUser | None) -> bool:
+    return _signed_in(user) and user.is_superuser
+
+
+def is_platform_trainer(user: AnyUser | None) -> bool:
+    """May author courses in the Wagtail admin (the Trainers group), or is a site administrator."""
+    if not _signed_in(user):
+        return False
+    return user.is_superuser or user.groups.filter(name=TRAINERS_GROUP).exists()
+
+
+def is_current_member(user: AnyUser | None, association: Association | int | None) -> bool:
+    """A current membership of the association in any role (site administrators are not members)."""
+    if not _signed_in(user) or association is None:
+        return False
+    association_id = association if isinstance(association, int) else association.pk
+    return Membership.objects.filter(membership_current_q(), user=user, association_id=association_id).exists()
+
+
+def is_association_officer(user: AnyUser | None, association: Association | int | None) -> bool:
+    return _holds(user, association, OFFICER_ROLES)
+
+
+def is_association_admin(user: AnyUser | None, association: Association | int | None) -> bool:
+    """Manages the association's members."""
+    return _holds(user, association, ADMIN_ROLES)
+
+
+def is_association_trainer(user: AnyUser | None, association: Association | int | None) -> bool:
+    return _holds(user, association, TRAINER_ROLES)
+
+
+def may_issue_for(user: AnyUser | None, association: Association | int | None) -> bool:
+    """May name the association as the issuer of a course (an officer or a trainer of it)."""
+    return _holds(user, association, ISSUER_ROLES)
+
+
+def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
+    """Listed among the subject's trainers (a course's ``trainers``)."""
+    if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
+        return False
+    return subject.trainers.filter(pk=user.pk).exists()
+
+
+def runs(user: AnyUser | None, subject: Trained | None, association: Association | int | None) -> bool:
+    """Runs a course (or a webinar): its trainer, an officer of its issuing association, or a site administrator."""
+    return is_site_admin(user) or is_trainer_of(user, subject) or is_association_officer(user, association)
+
+
+# ------------------------------------------------------------------------------------------ associations
+
+
+def associations_where(user: AnyUser | None, roles=None) -> QuerySet[Association]:
+    """Associations where the person holds a current membership in one of ``roles`` (any role when None).
+
+    A site administrator holds every role everywhere.
+    """
+    if not _signed_in(user):
+        return Association.objects.none()
+    if user.is_superuser:
+        return Association.objects.all()
+    memberships = Membership.objects.filter(membership_current_q(), user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return Association.objects.filter(pk__in=memberships.values("association_id"))
+
+
+def associations_officered_by(user: AnyUser | None) -> QuerySet[Association]:
+    return associations_where(user, OFFICER_ROLES)
+
+
+def associations_issuable_by(user: AnyUser | None) -> QuerySet[Association]:
+    """Associations this person may name as a course's issuer."""
+    return associations_where(user, ISSUER_ROLES)
