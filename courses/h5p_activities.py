@@ -2,7 +2,8 @@
 
 The h5p app knows nothing of courses. Courses register the ``courses.lesson`` context with it: each H5P block
 of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only learners enrolled in the
-lesson's course may play it, and each recorded attempt refreshes the learner's lesson and course progress.
+lesson's course may play it, only the package placed in that block is scored there, and each recorded attempt
+refreshes the learner's lesson and course progress.
 """
 
 PREFIX = "courses.lesson"
@@ -21,6 +22,11 @@ def context_key_parse(key: str) -> tuple[int, str] | None:
     return int(lesson_id), block_id
 
 
+def _h5p_block(lesson, block_id: str) -> dict | None:
+    """The raw data of the live lesson's H5P block ``block_id``, or None."""
+    return next((item for item in lesson.body.raw_data if item["type"] == "h5p" and item["id"] == block_id), None)
+
+
 def _lesson_with_h5p_block(key: str):
     from courses.models import LessonPage
 
@@ -29,9 +35,20 @@ def _lesson_with_h5p_block(key: str):
         return None
     lesson_id, block_id = parsed
     lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-    if lesson is None or not any(item["type"] == "h5p" and item["id"] == block_id for item in lesson.body.raw_data):
+    if lesson is None or _h5p_block(lesson, block_id) is None:
         return None
     return lesson
+
+
+def holds_package(key: str, package_id: int) -> bool:
+    """True when the live lesson's block ``key`` names plays exactly ``package_id``."""
+    lesson = _lesson_with_h5p_block(key)
+    if lesson is None:
+        return False
+    block = _h5p_block(lesson, context_key_parse(key)[1])
+    value = block.get("value") if isinstance(block, dict) else None
+    placed = value.get("package") if isinstance(value, dict) else None
+    return isinstance(placed, int) and not isinstance(placed, bool) and placed == package_id
 
 
 def can_play(user, key: str) -> bool:
@@ -60,4 +77,4 @@ def h5p_context_register() -> None:
     """Called from CoursesConfig.ready(): lessons play H5P under the ``courses.lesson`` context."""
     from h5p.access import register_context
 
-    register_context(PREFIX, can_play=can_play, on_attempt=on_attempt)
+    register_context(PREFIX, can_play=can_play, holds_package=holds_package, on_attempt=on_attempt)

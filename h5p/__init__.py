@@ -4,7 +4,7 @@ Generic by design: it knows nothing about courses. A host app
 
 1. registers a context prefix in its ``AppConfig.ready()``::
 
-       access.register_context("courses.lesson", can_play=..., on_attempt=...)
+       access.register_context("courses.lesson", can_play=..., holds_package=..., on_attempt=...)
 
 2. puts ``h5p.blocks.H5PActivityBlock`` in a StreamField and renders it with a context key of that prefix
    (and, optionally, the learner's best attempt)::
@@ -14,5 +14,11 @@ Generic by design: it knows nothing about courses. A host app
 3. reads results with ``h5p.selectors.attempts_best_for(user=..., context_keys=[...])``.
 
 The browser posts statements to ``/h5p/xapi/``; the server takes the user from the session, checks the
-context's ``can_play``, and records an ``H5PAttempt`` for each top-level scored statement.
+context's ``can_play`` and ``holds_package``, checks the score (``0 <= raw <= max``, ``max > 0``, a consistent
+``scaled``), ignores repeated statement ids, limits each learner's rate, and records an ``H5PAttempt`` for each
+top-level scored statement.
+
+Library code is trusted separately from content: ``H5PLibrary`` records which code (by file hashes) is installed,
+and only people with ``h5p.install_library`` may install or change it; others may upload content that uses the
+installed libraries unchanged.
 """

@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.refusals import Refusal, refusal_json
 from h5p import player, selectors, services
 from h5p.access import context_can_play
 from h5p.models import H5PPackage, H5PUserState
@@ -135,26 +136,44 @@ def _playable_package(*, user, package_id, context_key) -> H5PPackage | None:
     return H5PPackage.objects.filter(pk=int(package_id)).first()
 
 
+def _statement_payload(request) -> dict:
+    """The JSON body of an xAPI post, or a ``Refusal``."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    too_large = Refusal(_("The request is larger than 64 KB."), code="too_large", status=413)
+    if length > MAX_BODY_BYTES:
+        raise too_large
+    body = request.body
+    if len(body) > MAX_BODY_BYTES:
+        raise too_large
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise Refusal.invalid(_("The request is not valid JSON."), code="bad_json") from error
+    if not isinstance(payload, dict):
+        raise Refusal.invalid(_("The request must be a JSON object."), code="bad_json")
+    return payload
+
+
 @require_POST
 def xapi_statement(request):
     """Record one statement the player emitted (JSON body: package, context, statement)."""
-    if not request.user.is_authenticated:
-        return _json_error(_("Please log in to save your results."), 403)
-    payload = _parse_body(request)
-    if isinstance(payload, JsonResponse):
-        return payload
-    package = _playable_package(
-        user=request.user, package_id=payload.get("package"), context_key=payload.get("context")
-    )
-    if package is None:
-        return _json_error(_("You cannot play this activity here."), 403)
-    statement = payload.get("statement")
     try:
-        attempt = services.xapi_statement_record(
-            user=request.user, package=package, context_key=payload["context"], statement=statement
+        if not request.user.is_authenticated:
+            raise Refusal(_("Please log in to save your results."), code="login_required", status=403)
+        payload = _statement_payload(request)
+        package = _playable_package(
+            user=request.user, package_id=payload.get("package"), context_key=payload.get("context")
         )
-    except services.StatementRejected as error:
-        return _json_error(error.message, 403)
+        if package is None:
+            raise Refusal(_("You cannot play this activity here."), code="not_playable", status=403)
+        attempt = services.xapi_statement_record(
+            user=request.user, package=package, context_key=payload["context"], statement=payload.get("statement")
+        )
+    except Refusal as error:
+        return refusal_json(error)
     result = None
     if attempt is not None:
         result = {

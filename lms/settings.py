@@ -267,6 +267,9 @@ H5P_MAX_FILE_BYTES = env_int("H5P_MAX_FILE_BYTES", 20 * 1024 * 1024)
 H5P_MAX_TOTAL_BYTES = env_int("H5P_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 H5P_MAX_COMPRESSION_RATIO = env_int("H5P_MAX_COMPRESSION_RATIO", 100)
 H5P_STATE_SAVE_SECONDS = env_int("H5P_STATE_SAVE_SECONDS", 30)
+# xAPI statements one learner may post per window (a whole activity sends a few dozen at most).
+H5P_XAPI_RATE_LIMIT = env_int("H5P_XAPI_RATE_LIMIT", 120)
+H5P_XAPI_RATE_WINDOW = env_int("H5P_XAPI_RATE_WINDOW", 60)
 
 # Certificates: public verification lookups allowed per client IP and window (seconds), counted in the cache.
 CERTIFICATES_VERIFY_RATE_LIMIT = env_int("CERTIFICATES_VERIFY_RATE_LIMIT", 30)

@@ -1,5 +1,7 @@
 """The H5P activity block: it plays only where the host page says, and shows the best result so far."""
 
+import uuid
+
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
@@ -64,6 +66,7 @@ def test_an_anonymous_visitor_is_asked_to_log_in(package, contexts, learner):
 def test_the_best_result_so_far_is_shown(package, contexts, learner):
     key = play_key(learner)
     statement = {
+        "id": str(uuid.uuid4()),
         "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
         "object": {"id": activity_iri(package_id=package.pk, context_key=key)},
         "result": {"score": {"raw": 3, "max": 4}},
