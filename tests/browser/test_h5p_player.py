@@ -58,7 +58,9 @@ urlpatterns = [
 
 @pytest.fixture
 def allowed_context():
-    access.register_context(PREFIX, can_play=lambda user, key: key == f"{PREFIX}:{user.pk}")
+    access.register_context(
+        PREFIX, can_play=lambda user, key: key == f"{PREFIX}:{user.pk}", holds_package=lambda key, package_id: True
+    )
     yield
     access.unregister_context(PREFIX)
 
