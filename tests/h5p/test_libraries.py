@@ -212,3 +212,11 @@ def test_the_chooser_is_refused_to_admin_users_who_may_not_choose_packages(clien
 def test_anonymous_visitors_cannot_open_the_chooser(client):
     response = client.get(chooser_url("choose"))
     assert response.status_code in {302, 403}
+
+
+def test_the_library_refusal_reads_in_russian(package, trainer):
+    from django.utils import translation
+
+    with translation.override("ru"), pytest.raises(PackageRejected) as refused:
+        package_upload(uploaded_file=upload(with_new_library()), title="X", uploaded_by=trainer)
+    assert "попросите администратора сайта установить библиотеку H5P.Sneaky 1.0" in refused.value.message
