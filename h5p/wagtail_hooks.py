@@ -5,13 +5,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from h5p import selectors, services
 from h5p.forms import H5PPackageForm
-from h5p.models import H5PPackage
+from h5p.models import H5PLibrary, H5PPackage
 
 CHOOSE_PERMISSION = "h5p.choose_h5ppackage"
 
@@ -83,3 +86,52 @@ def forget_deleted_package_files(request, instances):
     for instance in instances:
         if isinstance(instance, H5PPackage):
             services.package_files_forget(content_hash=instance.content_hash)
+
+
+class LibraryPermissionPolicy(ModelPermissionPolicy):
+    """Library records are written only by uploads (``services.package_upload``); people who may install
+    library code may look at them, nobody may add, edit or delete them here."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and services.library_may_install(user) and getattr(user, "is_authenticated", False)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+register_permission_policy(H5PLibrary, LibraryPermissionPolicy(H5PLibrary), exact_class=True)
+
+
+class H5PLibraryViewSet(ModelViewSet):
+    model = H5PLibrary
+    icon = "code"
+    menu_label = gettext_lazy("H5P libraries")
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    list_display = ["machine_name", "version", "title", "updated_by", "updated_at"]
+    search_fields = ["machine_name", "title"]
+    inspect_view_fields = [
+        "machine_name",
+        "major_version",
+        "minor_version",
+        "patch_version",
+        "title",
+        "digest",
+        "installed_by",
+        "installed_at",
+        "updated_by",
+        "updated_at",
+        "files",
+    ]
+    form_fields = []  # never used: the permission policy allows no add or edit
+
+
+@hooks.register("register_admin_viewset")
+def register_library_viewset():
+    return H5PLibraryViewSet("h5p_libraries")

@@ -220,3 +220,31 @@ def test_the_library_refusal_reads_in_russian(package, trainer):
     with translation.override("ru"), pytest.raises(PackageRejected) as refused:
         package_upload(uploaded_file=upload(with_new_library()), title="X", uploaded_by=trainer)
     assert "попросите администратора сайта установить библиотеку H5P.Sneaky 1.0" in refused.value.message
+
+
+# --- the read-only list of installed libraries ------------------------------------------------------------------------
+
+
+def test_a_site_administrator_sees_the_installed_libraries_and_their_digests(client, package, site_admin):
+    client.force_login(site_admin)
+    response = client.get(reverse("h5p_libraries:index"))
+    assert response.status_code == 200
+    assert "H5P.TrueFalse" in response.content.decode()
+    inspect = client.get(reverse("h5p_libraries:inspect", args=[library().pk]))
+    assert inspect.status_code == 200
+    assert library().digest in inspect.content.decode()
+
+
+def test_library_records_cannot_be_added_edited_or_deleted_in_the_admin(client, package, site_admin):
+    client.force_login(site_admin)
+    pk = library().pk
+    for url in [reverse("h5p_libraries:add"), reverse("h5p_libraries:edit", args=[pk])]:
+        assert client.get(url).status_code in {302, 403}
+    assert client.post(reverse("h5p_libraries:delete", args=[pk])).status_code in {302, 403}
+    assert H5PLibrary.objects.filter(pk=pk).exists()
+
+
+def test_trainers_do_not_see_the_library_records(client, package, trainer):
+    client.force_login(trainer)
+    assert client.get(reverse("h5p_libraries:index")).status_code in {302, 403}
+    assert client.get(reverse("h5p_libraries:inspect", args=[library().pk])).status_code in {302, 403}
