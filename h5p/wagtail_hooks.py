@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -108,8 +109,14 @@ class LibraryPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(H5PLibrary, LibraryPermissionPolicy(H5PLibrary), exact_class=True)
 
 
+class H5PLibraryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("updated_by")
+
+
 class H5PLibraryViewSet(ModelViewSet):
     model = H5PLibrary
+    index_view_class = H5PLibraryIndexView
     icon = "code"
     menu_label = gettext_lazy("H5P libraries")
     add_to_admin_menu = True
