@@ -130,7 +130,8 @@ def course_overview(*, course: CoursePage, user) -> dict:
         "sections": outline_sections(lessons),
         "trainers": list(course.trainers.all()),
         "skills": list(course.skills.order_by("name")),
-        "prerequisites": list(course.prerequisites.live()),
+        # In a preview the relation is modelcluster's in-memory FakeQuerySet: filter in Python, which both accept.
+        "prerequisites": [page for page in course.prerequisites.all() if page.live],
         "enrolment": None,
         "progress": None,
         "is_staff": False,
