@@ -38,6 +38,8 @@ run: $(STAMP) static ## Set up and serve the demo on http://127.0.0.1:8000 (SQLi
 	$(BIN)/python manage.py migrate --noinput
 	@$(COMPILEMESSAGES)
 	$(BIN)/python manage.py seed_demo
+	@# No broker here, so no beat: run_periodic runs the beat schedule (scheduled publishing, ...) beside the server.
+	@$(BIN)/python manage.py run_periodic & periodic=$$!; trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) static ## Run the whole suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)

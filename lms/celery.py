@@ -10,8 +10,10 @@ app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The one place for periodic work (Celery beat). Later issues add webinar reminders and poll closing.
-app.conf.beat_schedule = {}
+# The one place for periodic work (Celery beat in production; `manage.py run_periodic` under `make run`).
+app.conf.beat_schedule = {
+    "publish-scheduled-pages": {"task": "cms.publish_scheduled", "schedule": 60.0},
+}
 
 
 @app.task(name="lms.ping")
