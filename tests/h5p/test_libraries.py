@@ -251,3 +251,21 @@ def test_trainers_do_not_see_the_library_records(client, package, trainer):
     client.force_login(trainer)
     assert client.get(reverse("h5p_libraries:index")).status_code in {302, 403}
     assert client.get(reverse("h5p_libraries:inspect", args=[library().pk])).status_code in {302, 403}
+
+
+def test_packages_uploaded_before_libraries_were_records_get_their_libraries_from_their_files(package, site_admin):
+    """The data migration reads the extracted files: the same records, digests and audit as an upload makes."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("h5p.migrations.0004_libraries_of_existing_packages").backfill
+    before = {record.machine_name: record.digest for record in H5PLibrary.objects.all()}
+    H5PLibrary.objects.all().delete()
+
+    backfill(apps, None)
+    backfill(apps, None)  # idempotent
+
+    assert {record.machine_name: record.digest for record in H5PLibrary.objects.all()} == before
+    assert set(package.libraries.all()) == set(H5PLibrary.objects.all())
+    assert H5PLibraryChange.objects.filter(action="installed", changed_by=site_admin).count() == len(before)
