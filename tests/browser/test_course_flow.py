@@ -90,7 +90,7 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, axe, course
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
 
     page.get_by_role("link", name="Interactive check →").click()
-    frame = page.frame_locator("iframe.h5p-iframe")
+    frame = page.frame_locator("iframe.h5p-activity__frame")
     frame.get_by_role("radio", name="False").click()
     frame.get_by_role("button", name="Check").click()
     expect(page.locator("[data-h5p-status-for]")).to_have_text("Your result was saved: 1 of 1")
