@@ -1,9 +1,11 @@
 """H5P activities in lessons: the one module where courses meet the h5p app.
 
 The h5p app knows nothing of courses. Courses register the ``courses.lesson`` context with it: each H5P block
-of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only learners enrolled in the
-lesson's course may play it, only the package placed in that block is scored there, and each recorded attempt
-refreshes the learner's lesson and course progress.
+of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only the package placed in that block
+is scored there. Learners enrolled in the lesson's course may play it, and so may the course's staff (its trainers,
+officers of its issuing association and site administrators), in the live lesson and in the preview of a draft. Every attempt is recorded under the player's
+own user, staff's too (they see that their activity scores); only an enrolled learner's attempt refreshes lesson and
+course progress (``lesson_progress_refresh`` acts for enrolled learners only).
 """
 
 PREFIX = "courses.lesson"
@@ -52,16 +54,26 @@ def holds_package(key: str, package_id: int) -> bool:
 
 
 def can_play(user, key: str) -> bool:
-    """Only learners with an active enrolment in the lesson's course play (and are scored)."""
-    from courses.models import Enrolment
+    """Learners with an active enrolment play the activities of the live lesson; the course's staff
+    (``accounts.roles.runs``) play any activity of the lesson, including one only a draft they preview holds."""
+    from courses.models import Enrolment, LessonPage
+    from courses.permissions import is_course_staff
 
     if not getattr(user, "is_authenticated", False):
         return False
-    lesson = _lesson_with_h5p_block(key)
+    parsed = context_key_parse(key)
+    if parsed is None:
+        return False
+    lesson = LessonPage.objects.filter(pk=parsed[0]).first()
     if lesson is None:
         return False
-    course_path = lesson.path[: -lesson.steplen]
-    return Enrolment.objects.filter(learner=user, course__path=course_path, status=Enrolment.Status.ACTIVE).exists()
+    block_id = parsed[1]
+    if lesson.live and any(item["type"] == "h5p" and item["id"] == block_id for item in lesson.body.raw_data):
+        course_path = lesson.path[: -lesson.steplen]
+        enrolled = Enrolment.objects.filter(learner=user, course__path=course_path, status=Enrolment.Status.ACTIVE)
+        if enrolled.exists():
+            return True
+    return is_course_staff(user=user, course=lesson.course())
 
 
 def on_attempt(user, key: str, attempt) -> None:
