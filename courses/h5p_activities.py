@@ -3,9 +3,10 @@
 The h5p app knows nothing of courses. Courses register the ``courses.lesson`` context with it: each H5P block
 of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only the package placed in that block
 is scored there. Learners enrolled in the lesson's course may play it, and so may the course's staff (its trainers,
-officers of its issuing association and site administrators), in the live lesson and in the preview of a draft. Every attempt is recorded under the player's
-own user, staff's too (they see that their activity scores); only an enrolled learner's attempt refreshes lesson and
-course progress (``lesson_progress_refresh`` acts for enrolled learners only).
+officers of its issuing association and site administrators), in the live lesson and in the preview of a draft.
+Every attempt at a live block is recorded under the player's own user, staff's too (they see that their activity
+scores); only an enrolled learner's attempt refreshes lesson and course progress (``lesson_progress_refresh`` acts
+for enrolled learners only).
 """
 
 PREFIX = "courses.lesson"
