@@ -112,6 +112,12 @@ ATTACK_JS = """
                                  body: new URLSearchParams(fields) })
     .then(function () { report("post add user", "sent, opaque response"); })
     .catch(function (e) { report("post add user", "blocked " + e.name); });
+  // Messages the page must ignore: state that is not text and, once the learner has clicked and the content has
+  // settled (no real resize after it), an absurd height.
+  parent.postMessage({ type: "lis-h5p:state", dataType: "state", subContentId: "0", data: { not: "text" } }, "*");
+  document.addEventListener("click", function () {
+    setTimeout(function () { parent.postMessage({ type: "lis-h5p:resize", height: 1e9 }, "*"); }, 1000);
+  }, true);
   try {
     var form = document.createElement("form");
     form.method = "post";
@@ -220,6 +226,15 @@ def test_hostile_library_code_gets_nothing_of_the_site_and_the_activity_still_sc
     assert User.objects.count() == users_before
     assert not User.objects.filter(email="mallory@example.org").exists()
     assert "Interactive check" in page.title()
+
+    # The page sized its iframe from the player's real height, not from the absurd one.
+    page.wait_for_timeout(1500)
+    assert page.locator("iframe.h5p-activity__frame").bounding_box()["height"] < 2000
+    # A message from any window but the player's (here the page itself) is not posted as a result.
+    forged = {"type": "lis-h5p:xapi", "statement": {"verb": {"id": "http://adlnet.gov/expapi/verbs/answered"}}}
+    page.evaluate("(message) => window.postMessage(message, '*')", forged)
+    page.wait_for_timeout(300)
+    assert H5PAttempt.objects.count() == 1
 
     attempt = H5PAttempt.objects.get()
     assert attempt.user == root

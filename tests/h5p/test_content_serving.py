@@ -214,3 +214,17 @@ def test_the_block_embeds_the_player_in_a_sandboxed_iframe(package, contexts, le
     assert 'sandbox="allow-scripts"' in html
     assert "allow-same-origin" not in html
     assert 'title="Quick check"' in html
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "https://h5p.example.org/path", "h5p.example.org"])
+def test_a_content_origin_that_is_not_an_origin_stops_start_up(value):
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "H5P_CONTENT_ORIGIN": value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import lms.settings"], env=environment, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "H5P_CONTENT_ORIGIN" in result.stderr
