@@ -11,7 +11,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The one place for periodic work (Celery beat). Later issues add webinar reminders and poll closing.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Opens and closes polls on their schedule and sends reminders; idempotent, so a minute's overlap is harmless.
+    "voting-polls-tick": {"task": "voting.polls_tick", "schedule": 60.0},
+}
 
 
 @app.task(name="lms.ping")

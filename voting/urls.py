@@ -1,0 +1,22 @@
+from django.urls import path
+
+from voting import views
+
+app_name = "voting"
+
+poll = "polls/<int:pk>/"
+
+urlpatterns = [
+    path("", views.poll_list, name="poll_list"),
+    path(poll, views.poll_detail, name="poll_detail"),
+    path(poll + "vote/", views.poll_vote, name="poll_vote"),
+    path(poll + "receipt/", views.poll_receipt, name="poll_receipt"),
+    path(poll + "receipts/", views.poll_receipts, name="poll_receipts"),
+    path(poll + "audit/", views.poll_audit, name="poll_audit"),
+    path(poll + "open/", views.poll_open, name="poll_open"),
+    path(poll + "close/", views.poll_close, name="poll_close"),
+    path(poll + "presence/", views.poll_presence, name="poll_presence"),
+    path(poll + "proxies/", views.poll_proxies, name="poll_proxies"),
+    path(poll + "proxies/grant/", views.poll_proxy_grant, name="poll_proxy_grant"),
+    path(poll + "proxies/<int:proxy_id>/revoke/", views.proxy_revoke, name="proxy_revoke"),
+]

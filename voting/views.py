@@ -1,0 +1,223 @@
+"""Pages of voting: thin, they check who may see or do, call one service or selector and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import Membership, User
+from accounts.refusals import Refusal, refusal_respond
+from accounts.roles import membership_current_q
+from voting import rules, selectors, services
+from voting.models import Poll, Proxy, RollEntry
+from voting.presence import present_member_ids
+
+SESSION_RECEIPTS = "voting_receipts"
+
+
+def _visible_poll(request, pk) -> Poll:
+    poll = get_object_or_404(Poll.objects.select_related("association", "ruleset", "meeting"), pk=pk)
+    if not selectors.poll_may_see(request.user, poll):
+        raise Http404
+    return poll
+
+
+def _chaired_poll(request, pk) -> Poll:
+    """The poll if the person chairs it; 403 for the association's other members, 404 for everyone else."""
+    poll = _visible_poll(request, pk)
+    if not selectors.poll_may_chair(request.user, poll):
+        raise PermissionDenied
+    return poll
+
+
+def _receipts(request, poll) -> list[str]:
+    return request.session.get(SESSION_RECEIPTS, {}).get(str(poll.pk), [])
+
+
+def _current_members(poll: Poll):
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(membership_current_q(), association=poll.association).values("user")
+    ).order_by("display_name", "email")
+
+
+@login_required
+@require_safe
+def poll_list(request):
+    return render(
+        request,
+        "voting/poll_list.html",
+        {
+            "waiting": selectors.polls_waiting_for(request.user),
+            "polls": selectors.polls_visible_to(request.user)[:50],
+        },
+    )
+
+
+@login_required
+@require_safe
+def poll_detail(request, pk):
+    poll = _visible_poll(request, pk)
+    rule = poll.ruleset.as_rule()
+    draft = poll.state == Poll.State.DRAFT
+    return render(
+        request,
+        "voting/poll_detail.html",
+        {
+            "poll": poll,
+            "options": list(poll.options.all()),
+            "rule_lines": [
+                rules.rule_heading(rule),
+                rules.quorum_text(rule),
+                rules.majority_text(rule),
+                rules.tie_text(rule),
+            ],
+            "my_votes": selectors.votes_of(request.user, poll),
+            "receipts": _receipts(request, poll),
+            "results": selectors.poll_results(poll),
+            "named_votes": selectors.named_votes(poll),
+            "can_chair": selectors.poll_may_chair(request.user, poll),
+            "my_proxy": Proxy.objects.filter(poll=poll, grantor=request.user, revoked_at__isnull=True).first()
+            if draft
+            else None,
+            "holders": _current_members(poll).exclude(pk=request.user.pk) if draft else [],
+            "multiple": poll.kind in (Poll.Kind.MULTIPLE, Poll.Kind.ELECTION),
+        },
+    )
+
+
+@login_required
+@require_POST
+def poll_vote(request, pk):
+    poll = _visible_poll(request, pk)
+    member = request.user
+    if request.POST.get("member"):
+        entry = RollEntry.objects.filter(poll=poll, member_id=request.POST["member"]).select_related("member").first()
+        member = entry.member if entry else None
+    try:
+        if member is None:
+            raise Refusal(_("That member is not on the roll of this poll."), code="not_on_roll")
+        cast = services.vote_cast(
+            poll_id=poll.pk, voter=request.user, member=member, choices=request.POST.getlist("choice")
+        )
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    receipts = request.session.get(SESSION_RECEIPTS, {})
+    receipts.setdefault(str(poll.pk), []).append(cast.receipt)
+    request.session[SESSION_RECEIPTS] = receipts
+    messages.success(request, _("Your vote has been recorded."))
+    return redirect("voting:poll_receipt", pk=poll.pk)
+
+
+@login_required
+@require_safe
+def poll_receipt(request, pk):
+    poll = _visible_poll(request, pk)
+    return render(request, "voting/poll_receipt.html", {"poll": poll, "receipts": _receipts(request, poll)})
+
+
+@login_required
+@require_safe
+def poll_receipts(request, pk):
+    poll = _visible_poll(request, pk)
+    published = poll.receipts.order_by("code") if poll.state == Poll.State.CLOSED else None
+    return render(
+        request,
+        "voting/poll_receipts.html",
+        {"poll": poll, "published": published, "mine": set(_receipts(request, poll))},
+    )
+
+
+@login_required
+@require_safe
+def poll_audit(request, pk):
+    poll = _visible_poll(request, pk)
+    return render(
+        request,
+        "voting/poll_audit.html",
+        {
+            "poll": poll,
+            "verdict": services.poll_audit_verify(poll=poll),
+            "entries": poll.audit_entries.order_by("sequence").only("sequence", "kind", "at", "digest"),
+        },
+    )
+
+
+def _chair_action(request, pk, service, done: str):
+    poll = _chaired_poll(request, pk)
+    try:
+        service(poll_id=poll.pk, actor=request.user)
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    messages.success(request, done)
+    return redirect(poll.get_absolute_url())
+
+
+@login_required
+@require_POST
+def poll_open(request, pk):
+    return _chair_action(request, pk, services.poll_open, _("The poll is open; the roll is frozen."))
+
+
+@login_required
+@require_POST
+def poll_close(request, pk):
+    return _chair_action(request, pk, services.poll_close, _("The poll is closed and its result is published."))
+
+
+@login_required
+def poll_presence(request, pk):
+    poll = _chaired_poll(request, pk)
+    if poll.meeting is None:
+        raise Http404
+    if request.method == "POST":
+        member = get_object_or_404(User, pk=request.POST.get("member"))
+        try:
+            services.presence_mark(
+                meeting=poll.meeting, member=member, present=request.POST.get("present") == "1", actor=request.user
+            )
+        except Refusal as error:
+            return refusal_respond(request, error, redirect_to=request.path)
+        return redirect(request.path)
+    present = present_member_ids(poll.meeting)
+    people = [(person, person.pk in present) for person in _current_members(poll)]
+    return render(request, "voting/poll_presence.html", {"poll": poll, "people": people})
+
+
+@login_required
+@require_safe
+def poll_proxies(request, pk):
+    poll = _chaired_poll(request, pk)
+    return render(request, "voting/poll_proxies.html", {"poll": poll, "proxies": selectors.proxy_register(poll)})
+
+
+@login_required
+@require_POST
+def poll_proxy_grant(request, pk):
+    poll = _visible_poll(request, pk)
+    holder = User.objects.filter(pk=request.POST.get("holder") or 0).first()
+    try:
+        if holder is None:
+            raise Refusal.invalid(_("Choose the member who will hold your proxy."), code="proxy_holder")
+        services.proxy_grant(
+            grantor=request.user, holder=holder, poll=poll, instruction=request.POST.get("instruction", "")
+        )
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    messages.success(request, _("Your proxy is registered. You can revoke it until the poll opens."))
+    return redirect(poll.get_absolute_url())
+
+
+@login_required
+@require_POST
+def proxy_revoke(request, pk, proxy_id):
+    poll = _visible_poll(request, pk)
+    proxy = get_object_or_404(Proxy, pk=proxy_id, poll=poll)
+    try:
+        services.proxy_revoke(proxy=proxy, actor=request.user)
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    messages.success(request, _("The proxy is revoked."))
+    return redirect(poll.get_absolute_url())
