@@ -42,7 +42,8 @@ def _fire(tasks, worker_count, on_accept):
                     cast = services.vote_cast(poll_id=poll_id, voter=voter, choices=[choice])
                     with lock:
                         accepted.append((voter.pk, choice, cast.receipt))
-                    on_accept(len(accepted))
+                        count = len(accepted)
+                    on_accept(count)
                 except Refusal as refusal:
                     with lock:
                         refusals[refusal.code] += 1
