@@ -204,6 +204,17 @@ def tie_text(rule: Rule) -> str:
     }[rule.tie]
 
 
+def result_words(result: Result) -> str:
+    return {
+        Result.CARRIED: _("Carried"),
+        Result.NOT_CARRIED: _("Not carried"),
+        Result.INQUORATE: _("Inquorate: the quorum was not reached, so nothing was decided"),
+        Result.CHOSEN: _("Chosen:"),
+        Result.TIED: _("Tied"),
+        Result.NONE_CHOSEN: _("No option reached the majority"),
+    }[Result(result)]
+
+
 def rule_heading(rule: Rule) -> str:
     return _("Rules of procedure: %(name)s, version %(version)s.") % {"name": rule.name, "version": rule.version}
 

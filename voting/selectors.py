@@ -17,6 +17,10 @@ def poll_may_see(user, poll: Poll) -> bool:
     return is_site_admin(user) or is_current_member(user, poll.association_id)
 
 
+def meeting_may_see(user, meeting) -> bool:
+    return is_site_admin(user) or is_current_member(user, meeting.association_id)
+
+
 def polls_visible_to(user) -> QuerySet[Poll]:
     return (
         Poll.objects.filter(association__in=associations_where(user))

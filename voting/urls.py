@@ -1,8 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from voting import views
 
 app_name = "voting"
+
+
+class MinutesFormat:
+    regex = "json|pdf"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(MinutesFormat, "minutes_format")
 
 poll = "polls/<int:pk>/"
 
@@ -19,4 +32,6 @@ urlpatterns = [
     path(poll + "proxies/", views.poll_proxies, name="poll_proxies"),
     path(poll + "proxies/grant/", views.poll_proxy_grant, name="poll_proxy_grant"),
     path(poll + "proxies/<int:proxy_id>/revoke/", views.proxy_revoke, name="proxy_revoke"),
+    path(poll + "minutes.<minutes_format:fmt>", views.poll_minutes, name="poll_minutes"),
+    path("meetings/<int:meeting_id>/minutes.<minutes_format:fmt>", views.meeting_minutes, name="meeting_minutes"),
 ]

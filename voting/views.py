@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Membership, User
 from accounts.refusals import Refusal, refusal_respond
 from accounts.roles import membership_current_q
-from voting import rules, selectors, services
-from voting.models import Poll, Proxy, RollEntry
+from voting import minutes, rules, selectors, services
+from voting.models import Meeting, Poll, Proxy, RollEntry
 from voting.presence import present_member_ids
 
 SESSION_RECEIPTS = "voting_receipts"
@@ -221,3 +221,27 @@ def proxy_revoke(request, pk, proxy_id):
         return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
     messages.success(request, _("The proxy is revoked."))
     return redirect(poll.get_absolute_url())
+
+
+def _minutes_response(data: dict, fmt: str, stem: str):
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = HttpResponse(minutes.minutes_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
+    return response
+
+
+@login_required
+@require_safe
+def poll_minutes(request, pk, fmt):
+    poll = _visible_poll(request, pk)
+    return _minutes_response(minutes.poll_minutes(poll), fmt, f"poll-{poll.pk}-minutes")
+
+
+@login_required
+@require_safe
+def meeting_minutes(request, meeting_id, fmt):
+    meeting = get_object_or_404(Meeting.objects.select_related("association"), pk=meeting_id)
+    if not selectors.meeting_may_see(request.user, meeting):
+        raise Http404
+    return _minutes_response(minutes.meeting_minutes(meeting), fmt, f"meeting-{meeting.pk}-minutes")
