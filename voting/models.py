@@ -290,7 +290,15 @@ class PollOption(models.Model):
         constraints = [models.UniqueConstraint(fields=["poll", "key"], name="voting_option_key_once")]
 
     def __str__(self):
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """A motion's yes / no / abstain in the reader's language; other options as their author wrote them."""
+        from django.utils.translation import gettext
+
+        words = {rules.YES: "Yes", rules.NO: "No", rules.ABSTAIN: "Abstain"}
+        return gettext(words[self.key]) if self.key in words else self.label
 
 
 class RollEntry(models.Model):

@@ -108,7 +108,7 @@ def poll_results(poll: Poll) -> Results | None:
     rows = [
         Row(
             key=option.key,
-            label=option.label,
+            label=option.display_label,
             heads=counted.heads.get(option.key, 0),
             weight=str(milli_to_weight(counted.weights.get(option.key, 0))),
             share=measure.get(option.key, 0) / top,
@@ -132,7 +132,7 @@ def named_votes(poll: Poll) -> list[tuple[str, list[str]]]:
     """How each member voted in a named poll (empty for a secret one)."""
     if poll.is_secret:
         return []
-    labels = dict(poll.options.values_list("key", "label"))
+    labels = {option.key: option.display_label for option in poll.options.all()}
     records = CastRecord.objects.filter(poll=poll).select_related("roll_entry__member").order_by("roll_entry__member")
     return [
         (str(record.roll_entry.member), [labels[key] for key in (record.named_choices or "").split(",") if key])
