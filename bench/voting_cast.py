@@ -112,6 +112,7 @@ def main(n):
         f"voting casting throughput, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPU(s) shared, "
         f"{pg_version.split(',')[0]}",
+        f"load average {os.getloadavg()[0]:.1f} at the end (other sessions share the machine)",
         f"{n} members, one secret motion per row; each cast = roll check + poll row lock + cast record + ballot box "
         "line + receipt + audit entry, one transaction",
         "",
