@@ -21,6 +21,9 @@ poll = "polls/<int:pk>/"
 
 urlpatterns = [
     path("", views.poll_list, name="poll_list"),
+    path("associations/<slug:slug>/polls/new/", views.poll_new, name="poll_new"),
+    path("associations/<slug:slug>/rules/new/", views.ruleset_new, name="ruleset_new"),
+    path("associations/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path(poll, views.poll_detail, name="poll_detail"),
     path(poll + "vote/", views.poll_vote, name="poll_vote"),
     path(poll + "receipt/", views.poll_receipt, name="poll_receipt"),

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import Membership, User
+from accounts.models import Association, Membership, User
 from accounts.refusals import Refusal, refusal_respond
-from accounts.roles import membership_current_q
-from voting import minutes, rules, selectors, services
+from accounts.roles import associations_officered_by, is_current_member, membership_current_q
+from voting import forms, minutes, rules, selectors, services
 from voting.models import Meeting, Poll, Proxy, RollEntry
 from voting.presence import present_member_ids
 
@@ -52,7 +53,74 @@ def poll_list(request):
         {
             "waiting": selectors.polls_waiting_for(request.user),
             "polls": selectors.polls_visible_to(request.user)[:50],
+            "chaired": associations_officered_by(request.user),
         },
+    )
+
+
+def _chaired_association(request, slug) -> Association:
+    association = get_object_or_404(Association, slug=slug)
+    if not services.may_chair(request.user, association):
+        if is_current_member(request.user, association):
+            raise PermissionDenied
+        raise Http404
+    return association
+
+
+def _chair_form(request, slug, form_class, create, heading: str, form_kwargs=None):
+    """A chair's form page: parse, call the service, redirect; a refusal goes back onto the form."""
+    association = _chaired_association(request, slug)
+    form = form_class(request.POST or None, **form_kwargs(association) if form_kwargs else {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = create(association, form)
+        except Refusal as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(target)
+    return render(request, "voting/chair_form.html", {"form": form, "association": association, "heading": heading})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ruleset_new(request, slug):
+    def create(association, form):
+        services.ruleset_create(
+            association=association,
+            body=form.cleaned_data["body"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            **form.terms(),
+        )
+        return reverse("voting:poll_new", args=[association.slug])
+
+    return _chair_form(request, slug, forms.RuleSetForm, create, _("New version of the rules of procedure"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, slug):
+    def create(association, form):
+        services.meeting_create(association=association, actor=request.user, **form.cleaned_data)
+        return reverse("voting:poll_new", args=[association.slug])
+
+    return _chair_form(request, slug, forms.MeetingForm, create, _("New meeting"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_new(request, slug):
+    def create(association, form):
+        return services.poll_create(association=association, actor=request.user, **form.poll_fields())
+
+    return _chair_form(
+        request,
+        slug,
+        forms.PollForm,
+        create,
+        _("New poll"),
+        form_kwargs=lambda association: {"association": association},
     )
 
 
