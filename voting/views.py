@@ -34,6 +34,12 @@ def _chaired_poll(request, pk) -> Poll:
     return poll
 
 
+def _posted_id(request, name: str) -> int | None:
+    """A posted id, or None when it is missing or not a number (a tampered form gets a refusal, not a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _receipts(request, poll) -> list[str]:
     return request.session.get(SESSION_RECEIPTS, {}).get(str(poll.pk), [])
 
@@ -161,9 +167,10 @@ def poll_detail(request, pk):
 def poll_vote(request, pk):
     poll = _visible_poll(request, pk)
     member = request.user
-    if request.POST.get("member"):
-        entry = RollEntry.objects.filter(poll=poll, member_id=request.POST["member"]).select_related("member").first()
-        member = entry.member if entry else None
+    if "member" in request.POST:
+        member_id = _posted_id(request, "member")
+        entry = RollEntry.objects.filter(poll=poll, member_id=member_id).select_related("member").first()
+        member = entry.member if entry and member_id else None
     try:
         if member is None:
             raise Refusal(_("That member is not on the roll of this poll."), code="not_on_roll")
@@ -241,7 +248,7 @@ def poll_presence(request, pk):
     if poll.meeting is None:
         raise Http404
     if request.method == "POST":
-        member = get_object_or_404(User, pk=request.POST.get("member"))
+        member = get_object_or_404(User, pk=_posted_id(request, "member"))
         try:
             services.presence_mark(
                 meeting=poll.meeting, member=member, present=request.POST.get("present") == "1", actor=request.user
@@ -265,7 +272,7 @@ def poll_proxies(request, pk):
 @require_POST
 def poll_proxy_grant(request, pk):
     poll = _visible_poll(request, pk)
-    holder = User.objects.filter(pk=request.POST.get("holder") or 0).first()
+    holder = User.objects.filter(pk=_posted_id(request, "holder")).first()
     try:
         if holder is None:
             raise Refusal.invalid(_("Choose the member who will hold your proxy."), code="proxy_holder")

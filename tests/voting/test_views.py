@@ -239,3 +239,16 @@ def test_a_proxy_beyond_the_limit_is_refused_on_the_page(client, association, me
 
     assert "the most these rules of procedure allow" in response.content.decode()
     assert Proxy.objects.count() == 1
+
+
+def test_a_tampered_member_or_holder_id_is_refused_not_a_server_error(client, association, poll, member):
+    client.force_login(member)
+
+    response = client.post(url("poll_vote", poll), {"choice": "yes", "member": "x"}, follow=True)
+
+    assert "not on the roll" in response.content.decode()
+    draft = poll_create(association)
+    response = client.post(url("poll_proxy_grant", draft), {"holder": "1 OR 1=1"}, follow=True)
+    assert "Choose the member" in response.content.decode()
+    assert CastRecord.objects.count() == 0
+    assert not Proxy.objects.exists()
