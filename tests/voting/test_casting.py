@@ -275,3 +275,21 @@ def test_a_reminder_goes_only_to_those_who_have_not_voted(association, member, b
     poll_reminder_send(poll.pk)
 
     assert [m.to for m in mail.outbox] == [[board_member.email]]
+
+
+def test_a_proxy_for_a_meeting_covers_each_of_its_polls_and_closes_when_the_meeting_starts(
+    association, member, board_member
+):
+    meeting = services.meeting_create(
+        association=association, title="AGM", starts_at=timezone.now() + timedelta(hours=1)
+    )
+    first, second = (poll_create(association, meeting=meeting, title=title) for title in ("One", "Two"))
+    services.proxy_grant(grantor=member, holder=board_member, meeting=meeting)
+    for poll in (first, second):
+        services.poll_open(poll_id=poll.pk)
+
+    assert {e.holder for e in RollEntry.objects.filter(member=member)} == {board_member}
+    with pytest.raises(Refusal, match="when the meeting starts"):
+        services.proxy_grant(
+            grantor=MembershipFactory(association=association).user, holder=board_member, meeting=meeting
+        )
