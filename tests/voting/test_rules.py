@@ -1,7 +1,7 @@
 """Property tests of the outcome rules: quorum, majorities, abstentions and ties, as the bylaws define them."""
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from voting.rules import (
@@ -22,6 +22,9 @@ from voting.rules import (
     outcome,
     quorum_met,
 )
+
+# The machine is shared: time limits would fail on load, not on logic.
+RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 counts = st.integers(min_value=0, max_value=500)
 
@@ -46,6 +49,7 @@ def population(roll_heads, roll_weight=None):
 ANYONE = population(10_000)
 
 
+@RELAXED
 @given(st.lists(st.integers(min_value=1, max_value=50_000), min_size=2, max_size=40), st.data())
 def test_a_quorum_by_head_can_be_met_only_by_weight_and_each_quorum_rule_says_what_then_happens(weights, data):
     """A few heavy members vote: half the weight of the roll but not half the heads."""
@@ -77,6 +81,7 @@ def test_a_quorum_by_head_can_be_met_only_by_weight_and_each_quorum_rule_says_wh
     assert quorate.result is Result.CARRIED
 
 
+@RELAXED
 @given(counts, counts, counts)
 def test_a_simple_majority_compares_yes_with_no_and_ignores_abstentions_unless_they_count(yes, no, abstain):
     ignoring = outcome(Rule(majority=Majority.SIMPLE), Kind.MOTION, motion(yes, no, abstain), ANYONE)
@@ -88,6 +93,7 @@ def test_a_simple_majority_compares_yes_with_no_and_ignores_abstentions_unless_t
     assert (counting.result is Result.CARRIED) == (yes > no + abstain)
 
 
+@RELAXED
 @given(counts, counts, counts, st.booleans())
 def test_an_absolute_majority_of_votes_cast_needs_more_than_half_of_them(yes, no, abstain, abstentions_count):
     rule = Rule(majority=Majority.ABSOLUTE, abstentions_count=abstentions_count)
@@ -98,6 +104,7 @@ def test_an_absolute_majority_of_votes_cast_needs_more_than_half_of_them(yes, no
     assert (result is Result.CARRIED) == (yes > 0 and 2 * yes > base)
 
 
+@RELAXED
 @given(counts, counts, counts, st.booleans())
 def test_two_thirds_of_votes_cast_needs_at_least_two_thirds_of_them(yes, no, abstain, abstentions_count):
     rule = Rule(majority=Majority.TWO_THIRDS, abstentions_count=abstentions_count)
@@ -108,10 +115,12 @@ def test_two_thirds_of_votes_cast_needs_at_least_two_thirds_of_them(yes, no, abs
     assert (result is Result.CARRIED) == (yes > 0 and 3 * yes >= 2 * base)
 
 
+@RELAXED
 @given(counts, counts, counts, st.integers(min_value=0, max_value=2000), st.sampled_from(list(Majority)[1:]))
 def test_a_majority_of_the_roll_counts_everyone_on_it_so_abstaining_and_staying_away_weigh_the_same(
     yes, no, abstain, absent, majority
 ):
+
     roll = population(yes + no + abstain + absent)
     result = outcome(
         Rule(majority=majority, majority_base=MajorityBase.ROLL), Kind.MOTION, motion(yes, no, abstain), roll
@@ -128,6 +137,7 @@ def test_a_majority_of_the_roll_counts_everyone_on_it_so_abstaining_and_staying_
     assert moved is result
 
 
+@RELAXED
 @given(st.integers(min_value=1, max_value=500), counts, st.sampled_from(list(Tie)))
 def test_a_tie_under_a_simple_majority_follows_the_tie_rule_and_cites_it(votes, abstain, tie):
     rule = Rule(majority=Majority.SIMPLE, tie=tie)
@@ -139,6 +149,7 @@ def test_a_tie_under_a_simple_majority_follows_the_tie_rule_and_cites_it(votes, 
     assert any(line.startswith("Tie:") for line in decided.cited)
 
 
+@RELAXED
 @given(counts, counts, counts, st.sampled_from(list(Majority)), st.booleans())
 def test_one_more_vote_in_favour_never_turns_a_carried_motion_into_a_defeat(yes, no, abstain, majority, counting):
     rule = Rule(majority=majority, abstentions_count=counting)
@@ -148,6 +159,7 @@ def test_one_more_vote_in_favour_never_turns_a_carried_motion_into_a_defeat(yes,
     assert before is not Result.CARRIED or after is Result.CARRIED
 
 
+@RELAXED
 @given(st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 50), min_size=1), st.integers(1, 4))
 def test_an_election_fills_at_most_its_seats_and_reports_a_tie_across_the_last_seat(votes, seats):
     ballots = max(sum(votes.values()), 1)
