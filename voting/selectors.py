@@ -13,8 +13,11 @@ from voting.services import may_chair, tally_from_dict
 
 
 def poll_may_see(user, poll: Poll) -> bool:
-    """Members of the association see its polls (and their results); officers and site administrators too."""
-    return is_site_admin(user) or is_current_member(user, poll.association_id)
+    """Current members of the association see its polls (and their results), and so does everyone on a poll's
+    frozen roll (a membership that lapsed after the opening still votes); site administrators too."""
+    if is_site_admin(user) or is_current_member(user, poll.association_id):
+        return True
+    return user.is_authenticated and RollEntry.objects.filter(_my_entries_q(user), poll=poll).exists()
 
 
 def meeting_may_see(user, meeting) -> bool:

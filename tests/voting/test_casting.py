@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -212,7 +213,16 @@ def test_the_recount_command_finds_a_ballot_box_changed_after_close(association,
 def test_audit_verify_finds_an_entry_changed_behind_the_models_back(association, member):
     poll = open_poll(association)
     services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
+    if connection.vendor == "postgresql":
+        # The database itself refuses to change an entry; an intruder with the owner's rights switches that off.
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEntry.objects.filter(poll=poll, kind="opened").update(payload={"by": 999})
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off, as a superuser may
     AuditEntry.objects.filter(poll=poll, kind="opened").update(payload={"by": 999})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
     verdict = services.poll_audit_verify(poll=poll)
 

@@ -257,3 +257,15 @@ def test_a_tampered_member_or_holder_id_is_refused_not_a_server_error(client, as
     assert "Choose the member" in response.content.decode()
     assert CastRecord.objects.count() == 0
     assert not Proxy.objects.exists()
+
+
+def test_a_member_whose_membership_lapses_after_the_opening_still_sees_the_poll_and_votes(client, poll, member):
+    from accounts.models import Membership
+
+    Membership.objects.filter(user=member).update(status=Membership.Status.LAPSED)
+    client.force_login(member)
+
+    assert client.get(url("poll_detail", poll)).status_code == 200
+    client.post(url("poll_vote", poll), {"choice": "yes"})
+
+    assert CastRecord.objects.filter(roll_entry__member=member).count() == 1
