@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Association, Membership, User
 from accounts.refusals import Refusal
-from accounts.roles import is_association_officer, is_current_member, is_site_admin, membership_current_q
+from accounts.roles import is_association_officer, is_current_member, membership_current_q
 from voting import audit, rules
 from voting.models import (
     AuditEntry,
@@ -43,8 +43,9 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud
 
 
 def may_chair(user, association: Association | int) -> bool:
-    """Chairs the association's polls and meetings: an officer of it, or a site administrator."""
-    return is_site_admin(user) or is_association_officer(user, association)
+    """Chairs the association's polls and meetings: an officer of it (``accounts.roles``; site administrators hold
+    every association role there)."""
+    return is_association_officer(user, association)
 
 
 def _require_chair(actor: User | None, association: Association) -> None:

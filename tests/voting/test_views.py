@@ -269,3 +269,16 @@ def test_a_member_whose_membership_lapses_after_the_opening_still_sees_the_poll_
     client.post(url("poll_vote", poll), {"choice": "yes"})
 
     assert CastRecord.objects.filter(roll_entry__member=member).count() == 1
+
+
+def test_a_tied_election_names_the_tied_candidates_and_cites_the_tie_rule(client, association, member, board_member):
+    election = open_poll(association, kind=Poll.Kind.ELECTION, options=["Ann", "Boris"], seats=1)
+    services.vote_cast(poll_id=election.pk, voter=member, choices=["o1"])
+    services.vote_cast(poll_id=election.pk, voter=board_member, choices=["o2"])
+    services.poll_close(poll_id=election.pk)
+    client.force_login(member)
+
+    page = client.get(url("poll_detail", election)).content.decode()
+
+    assert "Tied — Ann — Boris" in page
+    assert "Tie: a motion is not carried; equal votes for the last seat leave it undecided." in page
