@@ -15,6 +15,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {"task": "cms.publish_scheduled", "schedule": 60.0},
     "lapse-expired-memberships": {"task": "accounts.memberships_lapse_expired", "schedule": crontab(hour=0, minute=15)},
+    # Opens and closes polls on their schedule and sends reminders; idempotent, so a minute's overlap is harmless.
+    "voting-polls-tick": {"task": "voting.polls_tick", "schedule": 60.0},
 }
 
 

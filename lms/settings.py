@@ -292,3 +292,7 @@ LOGGING["loggers"] = {
 # Encrypts the associations' Open Badges signing keys at rest (PKCS#8, AES-256). Keys made while it was empty stay
 # readable; keep it stable once set (a lost passphrase means new keys and re-issued credentials).
 CERTIFICATES_KEY_PASSPHRASE = env_str("CERTIFICATES_KEY_PASSPHRASE", "")
+
+# --- Voting (read by the voting app at call time) ------------------------------------------------------------
+# Members who have not voted are reminded this many hours before a poll closes.
+VOTING_REMINDER_HOURS = env_int("VOTING_REMINDER_HOURS", 24)

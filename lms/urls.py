@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
     path("courses/", include("courses.urls")),
+    path("voting/", include("voting.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

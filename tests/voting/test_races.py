@@ -1,0 +1,120 @@
+"""Races on PostgreSQL: hundreds of casts at once from separate connections, repeats, and a close in the middle."""
+
+import queue
+import random
+import threading
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from accounts.refusals import Refusal
+from tests.voting.factories import members, open_poll
+from voting import services
+from voting.models import Ballot, CastRecord, Poll, Receipt
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+VOTERS = 160
+REPEATS = 80  # the same voters again: each must be refused, whether before or after the close
+WORKERS = 40  # threads, each with its own connection (the server allows 100 for every session on this machine)
+
+
+def _fire(tasks, worker_count, on_accept):
+    """Run the casts from ``worker_count`` threads that start together; return (accepted, refused codes)."""
+    jobs = queue.Queue()
+    for task in tasks:
+        jobs.put(task)
+    accepted, refusals, errors = [], Counter(), []
+    lock = threading.Lock()
+    start = threading.Barrier(worker_count)
+
+    def worker():
+        try:
+            start.wait(timeout=30)
+            while True:
+                try:
+                    poll_id, voter, choice = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    cast = services.vote_cast(poll_id=poll_id, voter=voter, choices=[choice])
+                    with lock:
+                        accepted.append((voter.pk, choice, cast.receipt))
+                        count = len(accepted)
+                    on_accept(count)
+                except Refusal as refusal:
+                    with lock:
+                        refusals[refusal.code] += 1
+        except Exception as error:  # reported below: a crash in a thread fails the test
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(worker_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    return accepted, refusals
+
+
+def test_concurrent_casts_with_repeats_and_a_racing_close_count_each_accepted_ballot_once(association):
+    voters = members(association, VOTERS // 2) + members(association, VOTERS // 2, weight=Decimal("2.5"))
+    poll = open_poll(association)
+    rng = random.Random(7)
+    tasks = [(poll.pk, voter, rng.choice(["yes", "no", "abstain"])) for voter in voters]
+    tasks += [(poll.pk, rng.choice(voters), rng.choice(["yes", "no"])) for _ in range(REPEATS)]
+    rng.shuffle(tasks)
+    closed, closer_done = threading.Event(), threading.Event()
+
+    def close():
+        try:
+            services.poll_close(poll_id=poll.pk)
+        finally:
+            connection.close()
+            closer_done.set()
+
+    def close_when_half_are_in(count):
+        if count == VOTERS // 2 and not closed.is_set():
+            closed.set()
+            threading.Thread(target=close).start()
+
+    accepted, refusals = _fire(tasks, WORKERS, close_when_half_are_in)
+    closer_done.wait(timeout=60)
+
+    poll = Poll.objects.get(pk=poll.pk)
+    assert poll.state == Poll.State.CLOSED
+    assert len(tasks) >= 240
+    # every accepted ballot is counted once, and nothing else is
+    ids = [voter_id for voter_id, _choice, _receipt in accepted]
+    assert len(ids) == len(set(ids)), "a voter was accepted twice"
+    assert CastRecord.objects.filter(poll=poll).count() == len(accepted)
+    assert sorted(Receipt.objects.filter(poll=poll).values_list("code", flat=True)) == sorted(r for *_x, r in accepted)
+    expected = Counter(choice for _voter, choice, _receipt in accepted)
+    assert poll.result["tally"]["heads"] == {key: expected.get(key, 0) for key in ("yes", "no", "abstain")}
+    assert sum(Ballot.objects.filter(poll=poll).values_list("heads", flat=True)) == len(accepted)
+    # every repeat and every late cast is refused, with nothing else refused
+    assert set(refusals) <= {"already_cast", "closed"}
+    assert refusals["closed"] > 0, "the close did not race any cast"
+    assert len(accepted) + sum(refusals.values()) == len(tasks)
+    assert VOTERS // 2 <= len(accepted) < VOTERS
+    # the published result still recounts from the box, and the audit chain holds through the race
+    assert services.poll_recount(poll=poll).matches
+    verdict = services.poll_audit_verify(poll=poll)
+    assert verdict.ok
+    assert verdict.entries == 2 + len(accepted) + 2
+
+
+def test_a_voter_who_casts_twice_at_the_same_instant_is_counted_once(association):
+    voter = members(association, 1)[0]
+    poll = open_poll(association)
+
+    accepted, refusals = _fire([(poll.pk, voter, "yes"), (poll.pk, voter, "no")] * 5, 10, lambda count: None)
+
+    assert len(accepted) == 1
+    assert refusals == Counter(already_cast=9)
+    assert CastRecord.objects.filter(poll=poll).count() == 1
+    assert sum(Ballot.objects.filter(poll=poll).values_list("heads", flat=True)) == 1

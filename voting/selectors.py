@@ -1,0 +1,155 @@
+"""Reads of the voting app: what a person may see, the votes they cast, the results as a page shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import associations_where, is_current_member, is_site_admin
+from voting import rules
+from voting.models import CastRecord, Poll, Proxy, RollEntry, milli_to_weight
+from voting.services import may_chair, tally_from_dict
+
+
+def poll_may_see(user, poll: Poll) -> bool:
+    """Current members of the association see its polls (and their results), and so does everyone on a poll's
+    frozen roll (a membership that lapsed after the opening still votes); site administrators too."""
+    if is_site_admin(user) or is_current_member(user, poll.association_id):
+        return True
+    return user.is_authenticated and RollEntry.objects.filter(_my_entries_q(user), poll=poll).exists()
+
+
+def meeting_may_see(user, meeting) -> bool:
+    return is_site_admin(user) or is_current_member(user, meeting.association_id)
+
+
+def polls_visible_to(user) -> QuerySet[Poll]:
+    return (
+        Poll.objects.filter(association__in=associations_where(user))
+        .select_related("association", "ruleset")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _my_entries_q(user) -> Q:
+    return Q(member=user, holder__isnull=True) | Q(holder=user)
+
+
+def polls_waiting_for(user) -> QuerySet[Poll]:
+    """Open polls in which the person still has a vote to cast (their own, or one they hold by proxy)."""
+    if not user.is_authenticated:
+        return Poll.objects.none()
+    waiting = RollEntry.objects.filter(_my_entries_q(user), poll=OuterRef("pk"), cast_record__isnull=True)
+    return (
+        Poll.objects.filter(state=Poll.State.OPEN)
+        .filter(Exists(waiting))
+        .select_related("association")
+        .order_by("closes_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MyVote:
+    entry: RollEntry
+    cast: bool
+
+    @property
+    def for_someone_else(self) -> bool:
+        return self.entry.holder_id is not None
+
+
+def votes_of(user, poll: Poll) -> list[MyVote]:
+    """The roll entries this person casts in the poll (own first, then proxies), each with whether it is cast."""
+    if not user.is_authenticated:
+        return []
+    entries = (
+        RollEntry.objects.filter(_my_entries_q(user), poll=poll)
+        .select_related("member")
+        .annotate(is_cast=Exists(CastRecord.objects.filter(roll_entry=OuterRef("pk"))))
+        .order_by("holder_id", "pk")
+    )
+    return [MyVote(entry=entry, cast=entry.is_cast) for entry in entries]
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    heads: int
+    weight: str
+    share: float  # 0..1 of the largest count, for the chart
+    won: bool
+
+
+@dataclass(frozen=True)
+class Results:
+    rows: list[Row]
+    outcome: rules.Outcome
+    cast_heads: int
+    cast_weight: str
+    abstain_heads: int
+    turnout_heads: str
+    turnout_weight: str
+    by_weight: bool
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}" if whole else "0.0"
+
+
+def poll_results(poll: Poll) -> Results | None:
+    """The published result in the reader's language: rows per option, the outcome with its rules cited, turnout."""
+    if poll.state != Poll.State.CLOSED or not poll.result:
+        return None
+    counted = tally_from_dict(poll.result["tally"])
+    rule = poll.ruleset.as_rule()
+    decided = rules.outcome(rule, rules.Kind(poll.kind), counted, poll.population(), seats=poll.seats)
+    by_weight = rule.count_by is rules.CountBy.WEIGHT
+    measure = counted.weights if by_weight else counted.heads
+    top = max(measure.values(), default=0) or 1
+    rows = [
+        Row(
+            key=option.key,
+            label=option.display_label,
+            heads=counted.heads.get(option.key, 0),
+            weight=str(milli_to_weight(counted.weights.get(option.key, 0))),
+            share=measure.get(option.key, 0) / top,
+            won=option.key in decided.winners or (decided.result is rules.Result.CARRIED and option.key == rules.YES),
+        )
+        for option in poll.options.all()
+    ]
+    return Results(
+        rows=rows,
+        outcome=decided,
+        cast_heads=counted.cast_heads,
+        cast_weight=str(milli_to_weight(counted.cast_weight)),
+        abstain_heads=counted.abstain_heads,
+        turnout_heads=_percent(counted.cast_heads, poll.roll_heads),
+        turnout_weight=_percent(counted.cast_weight, poll.roll_weight),
+        by_weight=by_weight,
+    )
+
+
+def named_votes(poll: Poll) -> list[tuple[str, list[str]]]:
+    """How each member voted in a named poll (empty for a secret one)."""
+    if poll.is_secret:
+        return []
+    labels = {option.key: option.display_label for option in poll.options.all()}
+    records = CastRecord.objects.filter(poll=poll).select_related("roll_entry__member").order_by("roll_entry__member")
+    return [
+        (str(record.roll_entry.member), [labels[key] for key in (record.named_choices or "").split(",") if key])
+        for record in records
+    ]
+
+
+def proxy_register(poll: Poll) -> QuerySet[Proxy]:
+    """Every proxy for the poll (and its meeting), revoked ones included, in the order they were given."""
+    scope = Q(poll=poll)
+    if poll.meeting_id:
+        scope |= Q(meeting_id=poll.meeting_id)
+    return Proxy.objects.filter(scope).select_related("grantor", "holder").order_by("granted_at", "pk")
+
+
+def poll_may_chair(user, poll: Poll) -> bool:
+    return may_chair(user, poll.association_id)

@@ -1,0 +1,322 @@
+"""Pages of voting: thin, they check who may see or do, call one service or selector and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Association, Membership, User
+from accounts.refusals import Refusal, refusal_respond
+from accounts.roles import associations_officered_by, is_current_member, membership_current_q
+from voting import forms, minutes, rules, selectors, services
+from voting.models import Meeting, Poll, Proxy, RollEntry
+from voting.presence import present_member_ids
+
+SESSION_RECEIPTS = "voting_receipts"
+
+
+def _visible_poll(request, pk) -> Poll:
+    poll = get_object_or_404(Poll.objects.select_related("association", "ruleset", "meeting"), pk=pk)
+    if not selectors.poll_may_see(request.user, poll):
+        raise Http404
+    return poll
+
+
+def _chaired_poll(request, pk) -> Poll:
+    """The poll if the person chairs it; 403 for the association's other members, 404 for everyone else."""
+    poll = _visible_poll(request, pk)
+    if not selectors.poll_may_chair(request.user, poll):
+        raise PermissionDenied
+    return poll
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A posted id, or None when it is missing or not a number (a tampered form gets a refusal, not a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _receipts(request, poll) -> list[str]:
+    return request.session.get(SESSION_RECEIPTS, {}).get(str(poll.pk), [])
+
+
+def _current_members(poll: Poll):
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(membership_current_q(), association=poll.association).values("user")
+    ).order_by("display_name", "email")
+
+
+@login_required
+@require_safe
+def poll_list(request):
+    return render(
+        request,
+        "voting/poll_list.html",
+        {
+            "waiting": selectors.polls_waiting_for(request.user),
+            "polls": selectors.polls_visible_to(request.user)[:50],
+            "chaired": associations_officered_by(request.user),
+        },
+    )
+
+
+def _chaired_association(request, slug) -> Association:
+    association = get_object_or_404(Association, slug=slug)
+    if not services.may_chair(request.user, association):
+        if is_current_member(request.user, association):
+            raise PermissionDenied
+        raise Http404
+    return association
+
+
+def _chair_form(request, slug, form_class, create, heading: str, form_kwargs=None):
+    """A chair's form page: parse, call the service, redirect; a refusal goes back onto the form."""
+    association = _chaired_association(request, slug)
+    form = form_class(request.POST or None, **form_kwargs(association) if form_kwargs else {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = create(association, form)
+        except Refusal as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(target)
+    return render(request, "voting/chair_form.html", {"form": form, "association": association, "heading": heading})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ruleset_new(request, slug):
+    def create(association, form):
+        services.ruleset_create(
+            association=association,
+            body=form.cleaned_data["body"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            **form.terms(),
+        )
+        return reverse("voting:poll_new", args=[association.slug])
+
+    return _chair_form(request, slug, forms.RuleSetForm, create, _("New version of the rules of procedure"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, slug):
+    def create(association, form):
+        services.meeting_create(association=association, actor=request.user, **form.cleaned_data)
+        return reverse("voting:poll_new", args=[association.slug])
+
+    return _chair_form(request, slug, forms.MeetingForm, create, _("New meeting"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_new(request, slug):
+    def create(association, form):
+        return services.poll_create(association=association, actor=request.user, **form.poll_fields())
+
+    return _chair_form(
+        request,
+        slug,
+        forms.PollForm,
+        create,
+        _("New poll"),
+        form_kwargs=lambda association: {"association": association},
+    )
+
+
+@login_required
+@require_safe
+def poll_detail(request, pk):
+    poll = _visible_poll(request, pk)
+    rule = poll.ruleset.as_rule()
+    draft = poll.state == Poll.State.DRAFT
+    return render(
+        request,
+        "voting/poll_detail.html",
+        {
+            "poll": poll,
+            "options": list(poll.options.all()),
+            "rule_lines": [
+                rules.rule_heading(rule),
+                rules.quorum_text(rule),
+                rules.majority_text(rule),
+                rules.tie_text(rule),
+            ],
+            "my_votes": selectors.votes_of(request.user, poll),
+            "receipts": _receipts(request, poll),
+            "results": selectors.poll_results(poll),
+            "named_votes": selectors.named_votes(poll),
+            "can_chair": selectors.poll_may_chair(request.user, poll),
+            "my_proxy": Proxy.objects.filter(poll=poll, grantor=request.user, revoked_at__isnull=True).first()
+            if draft
+            else None,
+            "holders": _current_members(poll).exclude(pk=request.user.pk) if draft else [],
+            "multiple": poll.kind in (Poll.Kind.MULTIPLE, Poll.Kind.ELECTION),
+        },
+    )
+
+
+@login_required
+@require_POST
+def poll_vote(request, pk):
+    poll = _visible_poll(request, pk)
+    member = request.user
+    if "member" in request.POST:
+        member_id = _posted_id(request, "member")
+        entry = RollEntry.objects.filter(poll=poll, member_id=member_id).select_related("member").first()
+        member = entry.member if entry and member_id else None
+    try:
+        if member is None:
+            raise Refusal(_("That member is not on the roll of this poll."), code="not_on_roll")
+        cast = services.vote_cast(
+            poll_id=poll.pk, voter=request.user, member=member, choices=request.POST.getlist("choice")
+        )
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    receipts = request.session.get(SESSION_RECEIPTS, {})
+    receipts.setdefault(str(poll.pk), []).append(cast.receipt)
+    request.session[SESSION_RECEIPTS] = receipts
+    messages.success(request, _("Your vote has been recorded."))
+    return redirect("voting:poll_receipt", pk=poll.pk)
+
+
+@login_required
+@require_safe
+def poll_receipt(request, pk):
+    poll = _visible_poll(request, pk)
+    return render(request, "voting/poll_receipt.html", {"poll": poll, "receipts": _receipts(request, poll)})
+
+
+@login_required
+@require_safe
+def poll_receipts(request, pk):
+    poll = _visible_poll(request, pk)
+    published = poll.receipts.order_by("code") if poll.state == Poll.State.CLOSED else None
+    return render(
+        request,
+        "voting/poll_receipts.html",
+        {"poll": poll, "published": published, "mine": set(_receipts(request, poll))},
+    )
+
+
+@login_required
+@require_safe
+def poll_audit(request, pk):
+    poll = _visible_poll(request, pk)
+    return render(
+        request,
+        "voting/poll_audit.html",
+        {
+            "poll": poll,
+            "verdict": services.poll_audit_verify(poll=poll),
+            "entries": poll.audit_entries.order_by("sequence").only("sequence", "kind", "at", "digest"),
+        },
+    )
+
+
+def _chair_action(request, pk, service, done: str):
+    poll = _chaired_poll(request, pk)
+    try:
+        service(poll_id=poll.pk, actor=request.user)
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    messages.success(request, done)
+    return redirect(poll.get_absolute_url())
+
+
+@login_required
+@require_POST
+def poll_open(request, pk):
+    return _chair_action(request, pk, services.poll_open, _("The poll is open; the roll is frozen."))
+
+
+@login_required
+@require_POST
+def poll_close(request, pk):
+    return _chair_action(request, pk, services.poll_close, _("The poll is closed and its result is published."))
+
+
+@login_required
+def poll_presence(request, pk):
+    poll = _chaired_poll(request, pk)
+    if poll.meeting is None:
+        raise Http404
+    if request.method == "POST":
+        member = get_object_or_404(User, pk=_posted_id(request, "member"))
+        try:
+            services.presence_mark(
+                meeting=poll.meeting, member=member, present=request.POST.get("present") == "1", actor=request.user
+            )
+        except Refusal as error:
+            return refusal_respond(request, error, redirect_to=request.path)
+        return redirect(request.path)
+    present = present_member_ids(poll.meeting)
+    people = [(person, person.pk in present) for person in _current_members(poll)]
+    return render(request, "voting/poll_presence.html", {"poll": poll, "people": people})
+
+
+@login_required
+@require_safe
+def poll_proxies(request, pk):
+    poll = _chaired_poll(request, pk)
+    return render(request, "voting/poll_proxies.html", {"poll": poll, "proxies": selectors.proxy_register(poll)})
+
+
+@login_required
+@require_POST
+def poll_proxy_grant(request, pk):
+    poll = _visible_poll(request, pk)
+    holder = User.objects.filter(pk=_posted_id(request, "holder")).first()
+    try:
+        if holder is None:
+            raise Refusal.invalid(_("Choose the member who will hold your proxy."), code="proxy_holder")
+        services.proxy_grant(
+            grantor=request.user, holder=holder, poll=poll, instruction=request.POST.get("instruction", "")
+        )
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    messages.success(request, _("Your proxy is registered. You can revoke it until the poll opens."))
+    return redirect(poll.get_absolute_url())
+
+
+@login_required
+@require_POST
+def proxy_revoke(request, pk, proxy_id):
+    poll = _visible_poll(request, pk)
+    proxy = get_object_or_404(Proxy, pk=proxy_id, poll=poll)
+    try:
+        services.proxy_revoke(proxy=proxy, actor=request.user)
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
+    messages.success(request, _("The proxy is revoked."))
+    return redirect(poll.get_absolute_url())
+
+
+def _minutes_response(data: dict, fmt: str, stem: str):
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = HttpResponse(minutes.minutes_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
+    return response
+
+
+@login_required
+@require_safe
+def poll_minutes(request, pk, fmt):
+    poll = _visible_poll(request, pk)
+    return _minutes_response(minutes.poll_minutes(poll), fmt, f"poll-{poll.pk}-minutes")
+
+
+@login_required
+@require_safe
+def meeting_minutes(request, meeting_id, fmt):
+    meeting = get_object_or_404(Meeting.objects.select_related("association"), pk=meeting_id)
+    if not selectors.meeting_may_see(request.user, meeting):
+        raise Http404
+    return _minutes_response(minutes.meeting_minutes(meeting), fmt, f"meeting-{meeting.pk}-minutes")
