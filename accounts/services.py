@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors, tasks
 from accounts.membership_csv import MembershipRow
 from accounts.models import Association, Membership, MembershipEvent, Profile, User
+from accounts.refusals import Refusal
 
 Role = Membership.Role
 Status = Membership.Status
@@ -142,12 +143,13 @@ def _ensure_admin_remains(*, membership: Membership, role: str, status: str, val
         .values_list("pk", flat=True)
     )
     if not others:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "%(person)s is the last active administrator of %(association)s. "
                 "Make someone else an administrator first."
             ),
             code="last_admin",
+            status=409,
             params={"person": membership.user, "association": membership.association},
         )
 
@@ -214,9 +216,12 @@ def membership_invite(
     Refuses a person who already has a membership in the association, whatever its status.
     """
     email = email.strip().lower()
-    validate_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise Refusal.invalid(_("Enter a valid email address."), code="invalid_email") from error
     if role not in Role.values:
-        raise ValidationError(_("Unknown role."), code="invalid_role")
+        raise Refusal.invalid(_("Unknown role."), code="invalid_role")
     user = _user_by_email(email)
     if user is None:
         try:
@@ -227,18 +232,20 @@ def membership_invite(
     if user is not None:
         existing = Membership.objects.filter(user=user, association=association).first()
         if existing is not None:
-            raise ValidationError(
+            raise Refusal(
                 _("%(email)s is already in %(association)s (%(status)s)."),
                 code="already_member",
+                status=409,
                 params={"email": email, "association": association, "status": existing.get_status_display()},
             )
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, association=association, role=role, status=Status.PENDING)
     except IntegrityError as exc:  # invited twice at the same moment
-        raise ValidationError(
+        raise Refusal(
             _("%(email)s is already in %(association)s."),
             code="already_member",
+            status=409,
             params={"email": email, "association": association},
         ) from exc
     _record(
@@ -289,7 +296,7 @@ def membership_invitation_send(*, membership_id: int) -> bool:
 def _status_change(*, membership: Membership, actor: User | None, source: str, target: str, action: str, refusal):
     locked = _lock(membership)
     if locked.status != source:
-        raise ValidationError(refusal, code=f"not_{source}")
+        raise Refusal.conflict(refusal, code=f"not_{source}")
     _ensure_admin_remains(membership=locked, role=locked.role, status=target, valid_until=locked.valid_until)
     old = _snapshot(locked)
     locked.status = target
@@ -341,7 +348,7 @@ def membership_reactivate(*, membership: Membership, actor: User | None) -> Memb
 def membership_change_role(*, membership: Membership, actor: User | None, role: str) -> Membership:
     """Set the role; refuses to demote the association's last current administrator."""
     if role not in Role.values:
-        raise ValidationError(_("Unknown role."), code="invalid_role")
+        raise Refusal.invalid(_("Unknown role."), code="invalid_role")
     locked = _lock(membership)
     if locked.role == role:
         return locked
@@ -359,7 +366,7 @@ def membership_change_terms(
 ) -> Membership:
     """Set vote weight and validity; an end date in the past may not remove the last administrator."""
     if vote_weight < 0:
-        raise ValidationError(_("The vote weight cannot be negative."), code="negative_weight")
+        raise Refusal.invalid(_("The vote weight cannot be negative."), code="negative_weight")
     locked = _lock(membership)
     if locked.vote_weight == vote_weight and locked.valid_until == valid_until:
         return locked
@@ -367,7 +374,10 @@ def membership_change_terms(
     old = _snapshot(locked)
     locked.vote_weight = vote_weight
     locked.valid_until = valid_until
-    locked.full_clean(exclude=["user", "association"], validate_unique=False, validate_constraints=False)
+    try:
+        locked.full_clean(exclude=["user", "association"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise Refusal.invalid(" ".join(error.messages), code="invalid_terms") from error
     _save(locked, ["vote_weight", "valid_until"])
     new = _snapshot(locked)
     keys = ("vote_weight", "valid_until")
@@ -457,9 +467,10 @@ def membership_import(
             if membership.status != Status.LAPSED:
                 _queue_invitation(membership)
     if not Membership.objects.filter(association=association).filter(Membership.current_admin_q()).exists():
-        raise ValidationError(
+        raise Refusal(
             _("This file would leave %(association)s without an active administrator. Nothing was imported."),
             code="last_admin",
+            status=409,
             params={"association": association},
         )
     return ImportResult(created=len(to_create), updated=len(changed), unchanged=unchanged, users_created=len(new_users))
