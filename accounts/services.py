@@ -192,6 +192,37 @@ def _users_create_invited(rows: Sequence[MembershipRow], *, language: str) -> di
     return {user.email: user for user in users}
 
 
+def _address_verified(user: User) -> bool:
+    """Has the account's owner proven its address (allauth's ``EmailAddress.verified``)?"""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def _accounts_unclaim(users: Sequence[User]) -> list[User]:
+    """Make accounts whose address was never verified unopened again; returns those changed.
+
+    The rule for invitations: a membership is attached only to an account that the owner of the address controls
+    (address verified) or that nobody controls yet (no usable password: only the invitation link, which goes to that
+    address, opens it, and using it verifies the address). Whoever chose the password of an unverified account never
+    proved the mailbox, and could be someone who signed up first with another person's address: the password is
+    dropped (and with it any session), so that person gets nothing. Nobody could log in to such an account anyway
+    (verification is mandatory), so its real owner loses nothing either.
+    """
+    candidates = [user for user in users if user.has_usable_password()]
+    if not candidates:
+        return []
+    verified = {
+        (user_id, email.lower())
+        for user_id, email in EmailAddress.objects.filter(user__in=candidates, verified=True).values_list(
+            "user_id", "email"
+        )
+    }
+    unclaimed = [user for user in candidates if (user.pk, user.email.lower()) not in verified]
+    for user in unclaimed:
+        user.set_unusable_password()
+    User.objects.bulk_update(unclaimed, ["password"])
+    return unclaimed
+
+
 def _user_by_email(email: str) -> User | None:
     return User.objects.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
 
@@ -213,7 +244,8 @@ def membership_invite(
 ) -> Membership:
     """Create a pending membership (and an unopened account for an unknown address); e-mail on commit.
 
-    Refuses a person who already has a membership in the association, whatever its status.
+    Attaches only to an account whose address is verified or that nobody can open but the address's owner (see
+    ``_accounts_unclaim``). Refuses a person who already has a membership in the association, whatever its status.
     """
     email = email.strip().lower()
     try:
@@ -238,6 +270,7 @@ def membership_invite(
                 status=409,
                 params={"email": email, "association": association, "status": existing.get_status_display()},
             )
+        _accounts_unclaim([user])
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, association=association, role=role, status=Status.PENDING)
@@ -258,37 +291,44 @@ def membership_invite(
 def membership_invitation_send(*, membership_id: int) -> bool:
     """E-mail the person about their new membership, once. Returns False when there is nothing to send.
 
-    People without a password get a link to set one (allauth's password-reset key, valid for
-    PASSWORD_RESET_TIMEOUT); people with an account get a link to their associations.
+    Once: a conditional UPDATE claims ``invitation_sent_at`` before sending (a retried or duplicated task finds it
+    claimed); a failed send releases the claim so the retry can send. People whose address is not verified get a
+    link to set a password (allauth's password-reset key: signed, valid for PASSWORD_RESET_TIMEOUT, and single-use,
+    since it stops working once the password changes); using it proves the address. People with a verified address
+    get a link to their associations.
     """
-    membership = Membership.objects.select_related("user", "association").filter(pk=membership_id).first()
-    if membership is None or membership.status == Status.LAPSED:
+    now = timezone.now()
+    claim = Membership.objects.filter(pk=membership_id, invitation_sent_at__isnull=True).exclude(status=Status.LAPSED)
+    if claim.update(invitation_sent_at=now) != 1:
         return False
-    if membership.events.filter(action=Action.INVITATION_SENT).exists():
-        return False
+    membership = Membership.objects.select_related("user", "association").get(pk=membership_id)
     user = membership.user
-    language = selectors.user_preferred_language(user=user)
-    with translation.override(language):
-        if user.has_usable_password():
-            action_url = settings.SITE_URL + reverse("accounts:my_associations")
-        else:
-            from allauth.account.forms import default_token_generator
-            from allauth.account.utils import user_pk_to_url_str
+    needs_password = not _address_verified(user)
+    try:
+        with translation.override(selectors.user_preferred_language(user=user)):
+            if needs_password:
+                from allauth.account.forms import default_token_generator
+                from allauth.account.utils import user_pk_to_url_str
 
-            kwargs = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
-            action_url = settings.SITE_URL + reverse("account_reset_password_from_key", kwargs=kwargs)
-        context = {
-            "membership": membership,
-            "association": membership.association,
-            "user": user,
-            "action_url": action_url,
-            "needs_password": not user.has_usable_password(),
-            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
-            "site_url": settings.SITE_URL,
-        }
-        subject = " ".join(render_to_string("accounts/email/membership_invitation_subject.txt", context).split())
-        body = render_to_string("accounts/email/membership_invitation_message.txt", context)
-    send_mail(subject, body, None, [user.email])
+                kwargs = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
+                action_url = settings.SITE_URL + reverse("account_reset_password_from_key", kwargs=kwargs)
+            else:
+                action_url = settings.SITE_URL + reverse("accounts:my_associations")
+            context = {
+                "membership": membership,
+                "association": membership.association,
+                "user": user,
+                "action_url": action_url,
+                "needs_password": needs_password,
+                "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+                "site_url": settings.SITE_URL,
+            }
+            subject = " ".join(render_to_string("accounts/email/membership_invitation_subject.txt", context).split())
+            body = render_to_string("accounts/email/membership_invitation_message.txt", context)
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        Membership.objects.filter(pk=membership_id, invitation_sent_at=now).update(invitation_sent_at=None)
+        raise
     _record(membership=membership, actor=None, action=Action.INVITATION_SENT, old={}, new={"email": user.email})
     return True
 
@@ -421,6 +461,7 @@ def membership_import(
     new_users = _users_create_invited(
         [row for row in rows if row.email not in users], language=_supported_language(language)
     )
+    _accounts_unclaim(list(users.values()))
     users.update(new_users)
     existing = {
         m.user_id: m
