@@ -4,6 +4,8 @@ the Wagtail admin (dashboard, page editor) still works under its looser policy.
 These contexts do NOT bypass the CSP (the shared fixture does, for axe): the browser enforces the real headers.
 """
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -134,5 +136,38 @@ def test_the_django_admin_works_under_the_site_policy(strict_page, live_server):
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto(f"{live_server.url}/django-admin/accounts/user/")
     page.wait_for_load_state("networkidle")
+    assert watch.violations() == []
+    assert watch.foreign == []
+
+
+H5P_FIXTURE = Path(settings.BASE_DIR) / "tests/fixtures/h5p/true-false.h5p"
+
+
+@pytest.mark.skipif(not H5P_FIXTURE.exists(), reason="the sandboxed H5P player and its fixture come with h5p-sandbox")
+def test_an_h5p_activity_plays_under_the_real_policies(site_pages, strict_page, live_server):
+    """The lesson page keeps the strict policy; the sandboxed player document keeps its own; the result is saved."""
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from h5p.services import package_upload
+    from tests.courses.factories import course_create, lesson_create
+    from tests.factories import AssociationFactory
+
+    page, watch = strict_page
+    upload = SimpleUploadedFile("true-false.h5p", H5P_FIXTURE.read_bytes(), content_type="application/zip")
+    package = package_upload(uploaded_file=upload, title="Is this false?", uploaded_by=None)
+    course = course_create(issuer=AssociationFactory(), title="Verifying information", cpd_hours=1)
+    h5p = {"package": package.pk, "title": "A quick check", "graded": True, "pass_mark": 100}
+    lesson = lesson_create(course, title="Check", body=[{"type": "h5p", "value": h5p, "id": str(uuid.uuid4())}])
+    _log_in(page, live_server, UserFactory(email="lena@example.org"))
+    page.goto(f"{live_server.url}{course.url}")
+    page.get_by_role("button", name="Enrol in this course").click()
+    response = page.goto(f"{live_server.url}{lesson.url}")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    frame = page.frame_locator("iframe.h5p-activity__frame")
+    frame.get_by_role("radio", name="False").click()
+    frame.get_by_role("button", name="Check").click()
+    expect(page.locator("[data-h5p-status-for]")).to_have_text("Your result was saved: 1 of 1")
     assert watch.violations() == []
     assert watch.foreign == []
