@@ -142,6 +142,8 @@ class Membership(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Claimed by a conditional UPDATE before the invitation e-mail goes out, so a retried task never sends twice.
+    invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

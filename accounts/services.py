@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors, tasks
 from accounts.membership_csv import MembershipRow
 from accounts.models import Association, Membership, MembershipEvent, Profile, User
+from accounts.refusals import Refusal
 
 Role = Membership.Role
 Status = Membership.Status
@@ -142,12 +143,13 @@ def _ensure_admin_remains(*, membership: Membership, role: str, status: str, val
         .values_list("pk", flat=True)
     )
     if not others:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "%(person)s is the last active administrator of %(association)s. "
                 "Make someone else an administrator first."
             ),
             code="last_admin",
+            status=409,
             params={"person": membership.user, "association": membership.association},
         )
 
@@ -190,6 +192,37 @@ def _users_create_invited(rows: Sequence[MembershipRow], *, language: str) -> di
     return {user.email: user for user in users}
 
 
+def _address_verified(user: User) -> bool:
+    """Has the account's owner proven its address (allauth's ``EmailAddress.verified``)?"""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def _accounts_unclaim(users: Sequence[User]) -> list[User]:
+    """Make accounts whose address was never verified unopened again; returns those changed.
+
+    The rule for invitations: a membership is attached only to an account that the owner of the address controls
+    (address verified) or that nobody controls yet (no usable password: only the invitation link, which goes to that
+    address, opens it, and using it verifies the address). Whoever chose the password of an unverified account never
+    proved the mailbox, and could be someone who signed up first with another person's address: the password is
+    dropped (and with it any session), so that person gets nothing. Nobody could log in to such an account anyway
+    (verification is mandatory), so its real owner loses nothing either.
+    """
+    candidates = [user for user in users if user.has_usable_password()]
+    if not candidates:
+        return []
+    verified = {
+        (user_id, email.lower())
+        for user_id, email in EmailAddress.objects.filter(user__in=candidates, verified=True).values_list(
+            "user_id", "email"
+        )
+    }
+    unclaimed = [user for user in candidates if (user.pk, user.email.lower()) not in verified]
+    for user in unclaimed:
+        user.set_unusable_password()
+    User.objects.bulk_update(unclaimed, ["password"])
+    return unclaimed
+
+
 def _user_by_email(email: str) -> User | None:
     return User.objects.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
 
@@ -211,12 +244,16 @@ def membership_invite(
 ) -> Membership:
     """Create a pending membership (and an unopened account for an unknown address); e-mail on commit.
 
-    Refuses a person who already has a membership in the association, whatever its status.
+    Attaches only to an account whose address is verified or that nobody can open but the address's owner (see
+    ``_accounts_unclaim``). Refuses a person who already has a membership in the association, whatever its status.
     """
     email = email.strip().lower()
-    validate_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise Refusal.invalid(_("Enter a valid email address."), code="invalid_email") from error
     if role not in Role.values:
-        raise ValidationError(_("Unknown role."), code="invalid_role")
+        raise Refusal.invalid(_("Unknown role."), code="invalid_role")
     user = _user_by_email(email)
     if user is None:
         try:
@@ -227,18 +264,21 @@ def membership_invite(
     if user is not None:
         existing = Membership.objects.filter(user=user, association=association).first()
         if existing is not None:
-            raise ValidationError(
+            raise Refusal(
                 _("%(email)s is already in %(association)s (%(status)s)."),
                 code="already_member",
+                status=409,
                 params={"email": email, "association": association, "status": existing.get_status_display()},
             )
+        _accounts_unclaim([user])
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, association=association, role=role, status=Status.PENDING)
     except IntegrityError as exc:  # invited twice at the same moment
-        raise ValidationError(
+        raise Refusal(
             _("%(email)s is already in %(association)s."),
             code="already_member",
+            status=409,
             params={"email": email, "association": association},
         ) from exc
     _record(
@@ -251,37 +291,44 @@ def membership_invite(
 def membership_invitation_send(*, membership_id: int) -> bool:
     """E-mail the person about their new membership, once. Returns False when there is nothing to send.
 
-    People without a password get a link to set one (allauth's password-reset key, valid for
-    PASSWORD_RESET_TIMEOUT); people with an account get a link to their associations.
+    Once: a conditional UPDATE claims ``invitation_sent_at`` before sending (a retried or duplicated task finds it
+    claimed); a failed send releases the claim so the retry can send. People whose address is not verified get a
+    link to set a password (allauth's password-reset key: signed, valid for PASSWORD_RESET_TIMEOUT, and single-use,
+    since it stops working once the password changes); using it proves the address. People with a verified address
+    get a link to their associations.
     """
-    membership = Membership.objects.select_related("user", "association").filter(pk=membership_id).first()
-    if membership is None or membership.status == Status.LAPSED:
+    now = timezone.now()
+    claim = Membership.objects.filter(pk=membership_id, invitation_sent_at__isnull=True).exclude(status=Status.LAPSED)
+    if claim.update(invitation_sent_at=now) != 1:
         return False
-    if membership.events.filter(action=Action.INVITATION_SENT).exists():
-        return False
+    membership = Membership.objects.select_related("user", "association").get(pk=membership_id)
     user = membership.user
-    language = selectors.user_preferred_language(user=user)
-    with translation.override(language):
-        if user.has_usable_password():
-            action_url = settings.SITE_URL + reverse("accounts:my_associations")
-        else:
-            from allauth.account.forms import default_token_generator
-            from allauth.account.utils import user_pk_to_url_str
+    needs_password = not _address_verified(user)
+    try:
+        with translation.override(selectors.user_preferred_language(user=user)):
+            if needs_password:
+                from allauth.account.forms import default_token_generator
+                from allauth.account.utils import user_pk_to_url_str
 
-            kwargs = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
-            action_url = settings.SITE_URL + reverse("account_reset_password_from_key", kwargs=kwargs)
-        context = {
-            "membership": membership,
-            "association": membership.association,
-            "user": user,
-            "action_url": action_url,
-            "needs_password": not user.has_usable_password(),
-            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
-            "site_url": settings.SITE_URL,
-        }
-        subject = " ".join(render_to_string("accounts/email/membership_invitation_subject.txt", context).split())
-        body = render_to_string("accounts/email/membership_invitation_message.txt", context)
-    send_mail(subject, body, None, [user.email])
+                kwargs = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
+                action_url = settings.SITE_URL + reverse("account_reset_password_from_key", kwargs=kwargs)
+            else:
+                action_url = settings.SITE_URL + reverse("accounts:my_associations")
+            context = {
+                "membership": membership,
+                "association": membership.association,
+                "user": user,
+                "action_url": action_url,
+                "needs_password": needs_password,
+                "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+                "site_url": settings.SITE_URL,
+            }
+            subject = " ".join(render_to_string("accounts/email/membership_invitation_subject.txt", context).split())
+            body = render_to_string("accounts/email/membership_invitation_message.txt", context)
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        Membership.objects.filter(pk=membership_id, invitation_sent_at=now).update(invitation_sent_at=None)
+        raise
     _record(membership=membership, actor=None, action=Action.INVITATION_SENT, old={}, new={"email": user.email})
     return True
 
@@ -289,7 +336,7 @@ def membership_invitation_send(*, membership_id: int) -> bool:
 def _status_change(*, membership: Membership, actor: User | None, source: str, target: str, action: str, refusal):
     locked = _lock(membership)
     if locked.status != source:
-        raise ValidationError(refusal, code=f"not_{source}")
+        raise Refusal.conflict(refusal, code=f"not_{source}")
     _ensure_admin_remains(membership=locked, role=locked.role, status=target, valid_until=locked.valid_until)
     old = _snapshot(locked)
     locked.status = target
@@ -341,7 +388,7 @@ def membership_reactivate(*, membership: Membership, actor: User | None) -> Memb
 def membership_change_role(*, membership: Membership, actor: User | None, role: str) -> Membership:
     """Set the role; refuses to demote the association's last current administrator."""
     if role not in Role.values:
-        raise ValidationError(_("Unknown role."), code="invalid_role")
+        raise Refusal.invalid(_("Unknown role."), code="invalid_role")
     locked = _lock(membership)
     if locked.role == role:
         return locked
@@ -359,7 +406,7 @@ def membership_change_terms(
 ) -> Membership:
     """Set vote weight and validity; an end date in the past may not remove the last administrator."""
     if vote_weight < 0:
-        raise ValidationError(_("The vote weight cannot be negative."), code="negative_weight")
+        raise Refusal.invalid(_("The vote weight cannot be negative."), code="negative_weight")
     locked = _lock(membership)
     if locked.vote_weight == vote_weight and locked.valid_until == valid_until:
         return locked
@@ -367,7 +414,10 @@ def membership_change_terms(
     old = _snapshot(locked)
     locked.vote_weight = vote_weight
     locked.valid_until = valid_until
-    locked.full_clean(exclude=["user", "association"], validate_unique=False, validate_constraints=False)
+    try:
+        locked.full_clean(exclude=["user", "association"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise Refusal.invalid(" ".join(error.messages), code="invalid_terms") from error
     _save(locked, ["vote_weight", "valid_until"])
     new = _snapshot(locked)
     keys = ("vote_weight", "valid_until")
@@ -411,6 +461,7 @@ def membership_import(
     new_users = _users_create_invited(
         [row for row in rows if row.email not in users], language=_supported_language(language)
     )
+    _accounts_unclaim(list(users.values()))
     users.update(new_users)
     existing = {
         m.user_id: m
@@ -457,9 +508,10 @@ def membership_import(
             if membership.status != Status.LAPSED:
                 _queue_invitation(membership)
     if not Membership.objects.filter(association=association).filter(Membership.current_admin_q()).exists():
-        raise ValidationError(
+        raise Refusal(
             _("This file would leave %(association)s without an active administrator. Nothing was imported."),
             code="last_admin",
+            status=409,
             params={"association": association},
         )
     return ImportResult(created=len(to_create), updated=len(changed), unchanged=unchanged, users_created=len(new_users))

@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import forms, membership_csv, selectors, services
 from accounts.models import Association, Membership
+from accounts.refusals import Refusal, refusal_message, refusal_respond, refusal_text
 
 ROSTER_PAGE_SIZE = 50
 
@@ -41,8 +42,23 @@ def _managed_membership(request, slug, membership_id) -> Membership:
     return membership
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def admin_login_redirect(default_next: str):
+    """The Wagtail and Django admin login pages: never a form of their own, always allauth's login.
+
+    allauth's login is the one door: it applies the failed-login throttle (``ACCOUNT_RATE_LIMITS["login_failed"]``)
+    and refuses an account whose address is not verified. Someone already logged in who lacks admin access is
+    refused here (sending them back to the login page would loop).
+    """
+
+    def view(request, extra_context=None):
+        if request.user.is_authenticated:
+            return refusal_respond(request, Refusal(_("You do not have permission to access the admin.")))
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = default_next
+        return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": target}))
+
+    return view
 
 
 def _next_or(request, default: str) -> str:
@@ -96,8 +112,8 @@ def _perform(request, call, success_message: str) -> None:
     """Run one service call; its refusal becomes an error message, success a success message."""
     try:
         call()
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except Refusal as error:
+        refusal_message(request, error)
     else:
         messages.success(request, success_message)
 
@@ -182,8 +198,8 @@ def member_invite(request, slug):
                 actor=request.user,
                 language=get_language(),
             )
-        except ValidationError as error:
-            form.add_error("email", error)
+        except Refusal as error:
+            form.add_error("email", error)  # a Refusal is a ValidationError: shown on the field it is about
         else:
             messages.success(
                 request,
@@ -214,8 +230,8 @@ def member_import(request, slug):
                 send_invitations=form.cleaned_data["send_invitations"],
                 language=get_language(),
             )
-        except ValidationError as error:
-            context["row_errors"] = [membership_csv.RowError(None, "", message) for message in error.messages]
+        except Refusal as error:
+            context["row_errors"] = [membership_csv.RowError(None, "", refusal_text(error))]
             return render(request, "accounts/member_import.html", context, status=400)
         messages.success(
             request,

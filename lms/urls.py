@@ -7,7 +7,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import admin_login_redirect
+
+# Every login goes through allauth (throttle, verified address): both admins' login pages redirect there.
+admin.site.login = admin_login_redirect("/django-admin/")
+
 urlpatterns = [
+    path("admin/login/", admin_login_redirect("/admin/"), name="admin_login"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
