@@ -17,6 +17,18 @@ from lms.env import env_bool
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_media_root(tmp_path_factory):
+    """Module-scoped fixtures (the demo site) run before the per-test settings below: give them a media folder of
+    this test process, so parallel workers never write into one shared ``media/`` (nor into the working copy)."""
+    from django.test import override_settings
+
+    override = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("session-media"))
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
