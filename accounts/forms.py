@@ -19,6 +19,7 @@ class DisplayNameField(forms.CharField):
             "help_text",
             _("Your full name as it should be printed on your certificates and shown to other members."),
         )
+        kwargs.setdefault("error_messages", {"required": _("Enter your name as it should appear on certificates.")})
         super().__init__(max_length=DISPLAY_NAME_MAX_LENGTH, required=True, **kwargs)
         self.widget.attrs.setdefault("autocomplete", "name")
 

@@ -150,9 +150,9 @@ def _certificate_issue(
         except IntegrityError:
             # Either a racing twin issued this very certificate (return it), or the drawn status index was
             # taken by another certificate of the issuer (draw again).
-            existing = Certificate.objects.filter(**lookup).first()
-            if existing is not None:
-                return existing
+            twin = list(Certificate.objects.filter(**lookup)[:1])
+            if twin:
+                return twin[0]
             continue
         transaction.on_commit(functools.partial(_queue_delivery, certificate.pk))
         return certificate
