@@ -126,7 +126,7 @@ def test_a_name_given_on_my_profile_also_releases_the_certificate(
 
 def test_a_manual_award_to_someone_without_a_name_issues_the_others(association, association_admin, nameless):
     named = UserFactory(display_name="Mia Named")
-    award, issued = services.manual_award_issue(
+    _award, issued = services.manual_award_issue(
         actor=association_admin,
         association=association,
         title="Cataloguing workshop",

@@ -38,9 +38,7 @@ def response_has_noindex(client, certificate):
     return _verify(client, certificate.verification_code)["X-Robots-Tag"] == "noindex"
 
 
-def test_a_revoked_certificate_says_revoked_with_the_date_but_never_the_reason(
-    client, certificate, association_admin
-):
+def test_a_revoked_certificate_says_revoked_with_the_date_but_never_the_reason(client, certificate, association_admin):
     """The reason is about a person: the recipient sees it under My certificates, the public page does not."""
     services.certificate_revoke(certificate=certificate, actor=association_admin, reason="Issued in error")
     response = _verify(client, certificate.verification_code)
