@@ -294,3 +294,20 @@ def test_the_transcript_pdf_of_someone_without_a_name_shows_no_email(client, cer
     response = client.get(reverse("certificates:transcript_pdf"))
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     assert legacy.recipient.email not in " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_my_certificates_reads_what_waits_in_a_constant_number_of_queries(
+    client, nameless, association, django_assert_max_num_queries
+):
+    for _ in range(4):
+        issue(recipient=nameless, issuer=association)
+    client.force_login(nameless)
+    client.get(reverse("certificates:mine"))  # warm the session and content types
+    with django_assert_max_num_queries(MINE_QUERIES):
+        body = client.get(reverse("certificates:mine")).content.decode()
+    assert body.count("(Estonian Librarians Association)") == 4
+
+
+# The page's own five (session, user, certificates, pending with their issuers, the nameless count) and the ten
+# of base.html (site, navigation, menu, footer, locale, permissions), whatever the number of waiting certificates.
+MINE_QUERIES = 15

@@ -188,3 +188,14 @@ def test_the_retired_1edtech_list_answers_gone_and_names_nothing(client, issued,
     body = response.content.decode()
     assert "Fraud" not in body and issued[0].verification_code not in body
     assert response.json()["statusListCredential"] == badges.status_list_url(association)
+
+
+def test_the_list_is_built_in_a_constant_number_of_queries(
+    client, issued, association, association_admin, django_assert_max_num_queries
+):
+    for certificate in issued[:3]:
+        services.certificate_revoke(certificate=certificate, actor=association_admin, reason="x")
+    client.get(_status_list_path(association))  # the issuer key exists from here on
+    # association, revoked indexes, highest index, issuer key
+    with django_assert_max_num_queries(4):
+        assert client.get(_status_list_path(association)).status_code == 200
