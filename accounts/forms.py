@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import membership_csv, services
 from accounts.models import Membership, Profile, User
-from accounts.names import DISPLAY_NAME_MAX_LENGTH, display_name_clean
+from accounts.names import display_name_clean
+from accounts.validators import DISPLAY_NAME_MAX, validate_display_name
 
 
 class DisplayNameField(forms.CharField):
@@ -20,7 +21,7 @@ class DisplayNameField(forms.CharField):
             _("Your full name as it should be printed on your certificates and shown to other members."),
         )
         kwargs.setdefault("error_messages", {"required": _("Enter your name as it should appear on certificates.")})
-        super().__init__(max_length=DISPLAY_NAME_MAX_LENGTH, required=True, **kwargs)
+        super().__init__(max_length=DISPLAY_NAME_MAX, required=True, **kwargs)
         self.widget.attrs.setdefault("autocomplete", "name")
 
     def clean(self, value):
@@ -104,6 +105,7 @@ class MemberInviteForm(forms.Form):
         label=_("Name"),
         max_length=150,
         required=False,
+        validators=[validate_display_name],
         help_text=_("Used only if the person has no account yet; they can change it later."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)

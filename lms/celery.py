@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
@@ -10,8 +11,11 @@ app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The one place for periodic work (Celery beat). Later issues add webinar reminders and poll closing.
-app.conf.beat_schedule = {}
+# The one place for periodic work (Celery beat in production; `manage.py run_periodic` under `make run`).
+app.conf.beat_schedule = {
+    "publish-scheduled-pages": {"task": "cms.publish_scheduled", "schedule": 60.0},
+    "lapse-expired-memberships": {"task": "accounts.memberships_lapse_expired", "schedule": crontab(hour=0, minute=15)},
+}
 
 
 @app.task(name="lms.ping")

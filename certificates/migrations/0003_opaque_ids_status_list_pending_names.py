@@ -42,7 +42,7 @@ def forget_email_names(apps, schema_editor):
     Certificate = apps.get_model("certificates", "Certificate")
     for certificate in Certificate.objects.filter(recipient_name__contains="@").select_related("recipient"):
         name = " ".join((certificate.recipient.display_name or "").split())
-        printable = bool(name) and "@" not in name and not name.startswith(("=", "+", "-")) and len(name) <= 120
+        printable = bool(name) and "@" not in name and not name.startswith(("=", "+", "-")) and len(name) <= 150
         old_pdf = certificate.pdf.name if certificate.pdf else ""
         Certificate.objects.filter(pk=certificate.pk).update(
             recipient_name=name if printable else "", pdf="", pdf_rendered_at=None

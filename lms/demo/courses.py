@@ -20,7 +20,7 @@ from cms.models import MenuLink, NavigationSettings
 from cms.services import TRAINERS_GROUP, trainers_grant_section
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Skill
 
-H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+H5P_FIXTURE = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"
 CATALOGUE_SLUG = "courses"
 
 

@@ -18,7 +18,7 @@ from h5p.services import package_upload
 from tests.courses.factories import course_create, lesson_create, paragraph, question, quiz_block
 from tests.factories import AssociationFactory, UserFactory
 
-H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+H5P_FIXTURE = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"
 
 pytestmark = [
     pytest.mark.browser,

@@ -64,7 +64,7 @@ def allowed_context():
 
 
 def upload_fixture():
-    fixture = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+    fixture = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"
     data = SimpleUploadedFile("true-false.h5p", fixture.read_bytes())
     return package_upload(uploaded_file=data, title="True or false", uploaded_by=None)
 

@@ -11,7 +11,7 @@ from courses.models import CourseCompletion
 from courses.services import enrolment_create, enrolment_leave
 from tests.courses.factories import course_create, lesson_create
 
-H5P_FIXTURE = Path(settings.BASE_DIR).parent / "shared/fixtures/h5p/true-false.h5p"
+H5P_FIXTURE = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"
 
 
 def test_context_keys_round_trip():
