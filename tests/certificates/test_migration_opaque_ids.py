@@ -9,7 +9,7 @@ BEFORE = [("certificates", "0002_templates_pdf_badges_exports")]
 AFTER = [("certificates", "0003_opaque_ids_status_list_pending_names")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_certificates_get_ids_indexes_and_lose_printed_emails():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
