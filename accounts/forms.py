@@ -5,20 +5,48 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts import membership_csv
+from accounts import membership_csv, services
 from accounts.models import Membership, Profile, User
-from accounts.validators import validate_display_name
+from accounts.names import display_name_clean
+from accounts.validators import DISPLAY_NAME_MAX, validate_display_name
+
+
+class DisplayNameField(forms.CharField):
+    """The name printed on certificates: required, checked by ``accounts.names.display_name_clean``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Your name on certificates"))
+        kwargs.setdefault(
+            "help_text",
+            _("Your full name as it should be printed on your certificates and shown to other members."),
+        )
+        kwargs.setdefault("error_messages", {"required": _("Enter your name as it should appear on certificates.")})
+        super().__init__(max_length=DISPLAY_NAME_MAX, required=True, **kwargs)
+        self.widget.attrs.setdefault("autocomplete", "name")
+
+    def clean(self, value):
+        # A Refusal is a ValidationError: the field shows its message.
+        return display_name_clean(super().clean(value))
+
+
+class SignupForm(forms.Form):
+    """What allauth's sign-up form asks beyond e-mail and password (``ACCOUNT_SIGNUP_FORM_CLASS``)."""
+
+    display_name = DisplayNameField()
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        """Called by allauth once the user row exists."""
+        services.display_name_set(user=user, display_name=self.cleaned_data["display_name"])
 
 
 class ProfileForm(forms.Form):
     """What a person may change about themself on "My profile"."""
 
-    display_name = forms.CharField(
+    display_name = DisplayNameField(
         label=_("Display name"),
-        max_length=150,
-        required=False,
-        validators=[validate_display_name],
-        help_text=_("Shown to other members and on certificates. Leave empty to show your e-mail address."),
+        help_text=_("Shown to other members and printed on your certificates."),
     )
     institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
     country = forms.CharField(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors, tasks
 from accounts.membership_csv import MembershipRow
 from accounts.models import Association, Membership, MembershipEvent, Profile, User
+from accounts.names import display_name_changed, display_name_clean
 from accounts.refusals import Refusal
 
 Role = Membership.Role
@@ -39,6 +40,17 @@ def user_create(*, email: str, password: str | None = None, display_name: str = 
     """Create a user together with their profile (every user has exactly one)."""
     user = User.objects.create_user(email=email, password=password, display_name=display_name)
     Profile.objects.create(user=user, **profile_fields)
+    return user
+
+
+@transaction.atomic
+def display_name_set(*, user: User, display_name: str) -> User:
+    """Store the name printed on certificates (``accounts.names`` rules); announces a change on commit."""
+    name = display_name_clean(display_name)
+    if user.display_name != name:
+        user.display_name = name
+        user.save(update_fields=["display_name"])
+        transaction.on_commit(lambda: display_name_changed.send(sender=User, user=user))
     return user
 
 
@@ -59,10 +71,8 @@ def profile_update(
     preferred_language: str,
     bio: str,
 ) -> Profile:
-    """Save what a person tells about themself; the display name lives on the user."""
-    if user.display_name != display_name:
-        user.display_name = display_name
-        user.save(update_fields=["display_name"])
+    """Save what a person tells about themself; the display name lives on the user (``display_name_set``)."""
+    display_name_set(user=user, display_name=display_name)
     profile = profile_ensure(user=user)
     profile.institution = institution
     profile.country = country.upper()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from certificates import services
-from certificates.models import Certificate, CertificateEvent, CertificateExport, ManualAward
+from certificates.models import Certificate, CertificateEvent, CertificateExport, ManualAward, PendingCertificate
 
 
 class CertificateEventInline(admin.TabularInline):
@@ -48,6 +48,21 @@ class CertificateAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(PendingCertificate)
+class PendingCertificateAdmin(admin.ModelAdmin):
+    """Read-only: what waits for its recipient's name; issued by ``certificate_pending_issue`` when it is given."""
+
+    list_display = ["achievement_title", "recipient", "issuer", "created_at", "notified_at"]
+    list_filter = ["issuer"]
+    search_fields = ["achievement_title", "recipient__email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ManualAward)

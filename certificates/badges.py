@@ -3,13 +3,16 @@
 Each association signs with its own RSA key (``IssuerKey``), made on first need. The private key stays in
 the database (encrypted with CERTIFICATES_KEY_PASSPHRASE when that is set) and is only ever loaded here to
 sign; the JWKS publishes the public half, from a whitelist of public members (never "d").
-Revocation is published as a 1EdTech revocation list (``credentialStatus.type = "1EdTechRevocationList"``):
-a JSON document per issuer listing the ids of revoked credentials with the reason, which the W3C bitstring
-list cannot carry.
+Each credential's id is an opaque ``urn:uuid`` (``Certificate.credential_uuid``); the public verification URL
+travels as ``evidence``, never as the id. Revocation is published as a W3C Bitstring Status List (v1.0), the
+status method open verifiers check (the Digital Credentials Consortium's verifier skips the 1EdTech revocation
+list): one signed ``BitstringStatusListCredential`` per issuer, a GZIP-compressed bit per certificate at its
+random ``status_index``, and nothing else: no reasons, no ids, no names.
 """
 
 import base64
 import datetime
+import gzip
 import hashlib
 import hmac
 import json
@@ -19,17 +22,20 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Association
-from certificates.models import Certificate, IssuerKey
+from certificates.models import STATUS_LIST_LENGTH, Certificate, IssuerKey
 from certificates.pdf import verification_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+STATUS_ENTRY_TYPE = "BitstringStatusListEntry"
+STATUS_LIST_CREDENTIAL_TYPE = "BitstringStatusListCredential"
+STATUS_PURPOSE = "revocation"
 ALGORITHM = "RS256"
 
 
@@ -88,8 +94,13 @@ def jwks_url(association: Association) -> str:
     return _absolute("certificates:issuer_jwks", slug=association.slug)
 
 
-def revocation_list_url(association: Association) -> str:
-    return _absolute("certificates:issuer_revocations", slug=association.slug)
+def status_list_url(association: Association) -> str:
+    return _absolute("certificates:issuer_status_list", slug=association.slug)
+
+
+def credential_id(certificate: Certificate) -> str:
+    """Opaque: says nothing of the recipient and does not contain the verification code."""
+    return f"urn:uuid:{certificate.credential_uuid}"
 
 
 def jwks(association: Association) -> dict:
@@ -140,7 +151,7 @@ def credential(certificate: Certificate) -> dict:
     issuer = certificate.issuer
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": verification_url(certificate),
+        "id": credential_id(certificate),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": certificate.achievement_title,
         "issuer": {
@@ -175,34 +186,100 @@ def credential(certificate: Certificate) -> dict:
             },
             "creditsEarned": hours,
         },
+        "evidence": [
+            {
+                # The public page a person checks by hand: the recipient shares it, the issuer never publishes it.
+                "id": verification_url(certificate),
+                "type": ["Evidence"],
+                "name": "Verification page",
+                "narrative": "The issuer's public page for this certificate: valid or revoked.",
+            }
+        ],
         "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
-        "credentialStatus": {"id": revocation_list_url(issuer), "type": REVOCATION_LIST_TYPE},
+        "credentialStatus": status_entry(certificate),
+    }
+
+
+def status_entry(certificate: Certificate) -> dict:
+    """The credential's ``BitstringStatusListEntry``: its bit in the issuer's revocation list."""
+    url = status_list_url(certificate.issuer)
+    return {
+        "id": f"{url}#{certificate.status_index}",
+        "type": STATUS_ENTRY_TYPE,
+        "statusPurpose": STATUS_PURPOSE,
+        "statusListIndex": str(certificate.status_index),
+        "statusListCredential": url,
     }
 
 
 def credential_jws(certificate: Certificate) -> str:
     """The credential as a compact JWS (VC-JWT): header alg RS256, kid = JWKS URL#kid, typ JWT."""
-    key = issuer_key_ensure(certificate.issuer)
-    payload = credential(certificate)
+    return _sign(certificate.issuer, credential(certificate), not_before=int(certificate.issued_at.timestamp()))
+
+
+def status_bits(indexes, *, length: int) -> bytes:
+    """The bitstring: ``length`` bits, bit ``i`` set for each index; index 0 is the first byte's high bit."""
+    bits = bytearray(length // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return bytes(bits)
+
+
+def status_list_encode(bits: bytes) -> str:
+    """Multibase base64url (``u``, no padding) of the GZIP-compressed bitstring, as the W3C spec asks."""
+    compressed = gzip.compress(bits, mtime=0)  # no timestamp: the same list encodes the same way
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+
+
+def status_list_decode(encoded: str) -> bytes:
+    """The inverse of ``status_list_encode`` (what a verifier does; used by the tests and for checks)."""
+    if not encoded.startswith("u"):
+        raise ValueError("not multibase base64url")
+    raw = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+
+
+def status_list_credential(association: Association) -> dict:
+    """The issuer's revocation list as a ``BitstringStatusListCredential`` (unsigned): bits only, no reasons.
+
+    Its length is a whole number of 131,072-entry lists covering every index the issuer has given.
+    """
+    certificates = Certificate.objects.filter(issuer=association)
+    revoked = certificates.filter(status=Certificate.Status.REVOKED).values_list("status_index", flat=True)
+    highest = certificates.aggregate(highest=models.Max("status_index"))["highest"] or 0
+    length = STATUS_LIST_LENGTH * (highest // STATUS_LIST_LENGTH + 1)
+    url = status_list_url(association)
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", STATUS_LIST_CREDENTIAL_TYPE],
+        "issuer": issuer_profile_url(association),
+        "validFrom": _timestamp(timezone.now()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": STATUS_PURPOSE,
+            "encodedList": status_list_encode(status_bits(revoked, length=length)),
+        },
+    }
+
+
+def _sign(association: Association, payload: dict, *, not_before: int) -> str:
+    """A VC-JWT of ``payload`` with the association's key: header alg RS256, kid = JWKS URL#kid, typ JWT."""
+    key = issuer_key_ensure(association)
+    issuer = payload["issuer"]
     claims = {
         **payload,
-        "iss": payload["issuer"]["id"],
+        "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
         "jti": payload["id"],
-        "nbf": int(certificate.issued_at.timestamp()),
+        "nbf": not_before,
         "sub": payload["credentialSubject"]["id"],
     }
-    headers = {"kid": f"{jwks_url(certificate.issuer)}#{key.kid}", "typ": "JWT"}
+    headers = {"kid": f"{jwks_url(association)}#{key.kid}", "typ": "JWT"}
     return jwt.encode(claims, _private_key(key), algorithm=ALGORITHM, headers=headers)
 
 
-def revocation_list(association: Association) -> dict:
-    """Every revoked credential of the issuer, with the reason (public, as the verification page is)."""
-    revoked = Certificate.objects.filter(issuer=association, status=Certificate.Status.REVOKED).order_by("revoked_at")
-    return {
-        "id": revocation_list_url(association),
-        "issuer": issuer_profile_url(association),
-        "revokedCredentials": [
-            {"id": verification_url(c), "revocationReason": c.revocation_reason, "revokedAt": _timestamp(c.revoked_at)}
-            for c in revoked
-        ],
-    }
+def status_list_jws(association: Association) -> str:
+    """The revocation list, signed as VC-JWT with the same key as the issuer's credentials."""
+    payload = status_list_credential(association)
+    return _sign(association, payload, not_before=int(timezone.now().timestamp()))

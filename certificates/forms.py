@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import DisplayNameField
 from accounts.models import Association, User
 from certificates.models import Certificate, CertificateTemplate
 
@@ -23,8 +24,14 @@ class RevokeForm(forms.Form):
         label=_("Reason for revocation"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown on the public verification page."),
+        help_text=_("Shown to the recipient and kept in the record; never on the public verification page."),
     )
+
+
+class CertificateNameForm(forms.Form):
+    """The learner's name as printed on their certificates."""
+
+    display_name = DisplayNameField()
 
 
 class ManualIssueForm(forms.Form):

@@ -250,6 +250,22 @@ class ManualAward(models.Model):
         return self.title
 
 
+# W3C Bitstring Status List v1.0: a list holds at least 131,072 entries (16 KB) so that one bit does not single
+# out a person. Indexes are drawn at random below the issuer's capacity (the spec's advice against correlation
+# by issue order); the capacity grows by whole lists so that at most half of it is used.
+STATUS_LIST_LENGTH = 131_072
+
+
+def status_list_capacity(used: int) -> int:
+    """How many indexes an issuer with ``used`` of them draws from (whole lists, at most half full)."""
+    return STATUS_LIST_LENGTH * (1 + used // (STATUS_LIST_LENGTH // 2))
+
+
+def status_index_draw(used: int) -> int:
+    """A random index for the next certificate of an issuer (the unique constraint settles collisions)."""
+    return secrets.randbelow(status_list_capacity(used))
+
+
 def certificate_pdf_path(instance, filename):
     # No code and no sequential id alone in the name: the file name says nothing useful to a guesser.
     return f"certificates/pdf/{instance.issued_at:%Y}/{secrets.token_hex(16)}.pdf"
@@ -279,14 +295,19 @@ class Certificate(models.Model):
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(max_length=64)
     source = GenericForeignKey("source_type", "source_id")
-    # Snapshots at issue time: later renames change nothing on an issued certificate.
-    recipient_name = models.CharField(_("recipient name"), max_length=200)
+    # Snapshots at issue time: later renames change nothing on an issued certificate. Empty only on legacy
+    # certificates whose snapshot was an e-mail address: filled in when the recipient gives a name.
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
     achievement_title = models.CharField(_("achievement"), max_length=300)
     issuer_name = models.CharField(_("issuer name"), max_length=200)
     cpd_hours = models.DecimalField(_("CPD hours"), max_digits=6, decimal_places=2, default=0)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     verification_code = models.CharField(max_length=64, unique=True, default=verification_code_new, editable=False)
     code_digest = models.CharField(max_length=64, unique=True, editable=False, default="")
+    # The Open Badges credential's id (urn:uuid:...): opaque, so a public status list names nobody.
+    credential_uuid = models.UUIDField(_("credential id"), default=uuid.uuid4, unique=True, editable=False)
+    # The certificate's bit in its issuer's W3C Bitstring Status List (revocation); unique per issuer.
+    status_index = models.PositiveIntegerField(_("status list index"), editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -315,6 +336,7 @@ class Certificate(models.Model):
                 fields=["recipient", "source_type", "source_id"], name="certificates_one_per_recipient_and_source"
             ),
             models.CheckConstraint(condition=models.Q(cpd_hours__gte=0), name="certificates_cpd_hours_gte_0"),
+            models.UniqueConstraint(fields=["issuer", "status_index"], name="certificates_one_status_index_per_issuer"),
             models.CheckConstraint(
                 condition=models.Q(status="valid", revoked_at__isnull=True)
                 | models.Q(status="revoked", revoked_at__isnull=False),
@@ -333,6 +355,60 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.status == self.Status.REVOKED
+
+    @property
+    def public_recipient_name(self) -> str:
+        """The name to show or print: never an e-mail address (legacy snapshots held one), else ''."""
+        name = self.recipient_name.strip()
+        return "" if "@" in name else name
+
+
+class PendingCertificate(models.Model):
+    """A certificate earned by someone who has not yet given the name to print on it.
+
+    ``certificate_issue`` records the request here instead of issuing it; once the recipient sets their name,
+    ``certificate_pending_issue`` issues it with exactly these arguments and removes the row.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pending_certificates",
+        verbose_name=_("recipient"),
+    )
+    issuer = models.ForeignKey(
+        "accounts.Association",
+        on_delete=models.CASCADE,
+        related_name="pending_certificates",
+        verbose_name=_("issuer"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Certificate.Kind.choices)
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.CharField(max_length=64)
+    achievement_title = models.CharField(_("achievement"), max_length=300)
+    cpd_hours = models.DecimalField(_("CPD hours"), max_digits=6, decimal_places=2, default=0)
+    template = models.ForeignKey(
+        CertificateTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("earned"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("recipient asked for a name"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate waiting for a name")
+        verbose_name_plural = _("certificates waiting for a name")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "source_type", "source_id"], name="certificates_one_pending_per_recipient_source"
+            ),
+            models.CheckConstraint(condition=models.Q(cpd_hours__gte=0), name="certificates_pending_cpd_hours_gte_0"),
+        ]
+
+    def __str__(self):
+        return self.achievement_title
 
 
 class CertificateEvent(models.Model):

@@ -72,7 +72,7 @@ def _hours(value: Decimal) -> str:
 
 def placeholder_values(certificate: Certificate) -> dict[str, str]:
     return {
-        "recipient": certificate.recipient_name,
+        "recipient": certificate.public_recipient_name,
         "achievement": certificate.achievement_title,
         "date": formats.date_format(timezone.localtime(certificate.issued_at).date(), "DATE_FORMAT"),
         "cpd_hours": _hours(certificate.cpd_hours),
@@ -144,5 +144,5 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
 
 
 def certificate_pdf_filename(certificate: Certificate) -> str:
-    stem = slugify(f"{certificate.achievement_title} {certificate.recipient_name}", allow_unicode=True)[:80]
+    stem = slugify(f"{certificate.achievement_title} {certificate.public_recipient_name}", allow_unicode=True)[:80]
     return f"certificate-{stem or certificate.verification_code[:8].lower()}.pdf"

@@ -15,6 +15,7 @@ from certificates.models import (
     Certificate,
     CertificateExport,
     CertificateTemplate,
+    PendingCertificate,
     verification_code_digest,
     verification_code_normalise,
 )
@@ -67,6 +68,14 @@ def certificate_by_code(raw_code: str) -> Certificate | None:
 
 def certificates_of_recipient(*, user: User) -> QuerySet[Certificate]:
     return Certificate.objects.filter(recipient=user).select_related("issuer").order_by("-issued_at")
+
+
+def certificates_waiting_for_name(*, user: User) -> dict:
+    """What a missing name holds back: certificates not issued yet, and legacy ones issued without a name."""
+    return {
+        "pending": list(PendingCertificate.objects.filter(recipient=user).select_related("issuer")),
+        "nameless": Certificate.objects.filter(recipient=user, recipient_name="").count(),
+    }
 
 
 def certificate_for_download(*, user: User | AnonymousUser, code: str) -> Certificate | None:

@@ -1,12 +1,14 @@
 """Writes for certificates. Any app may call ``certificate_issue`` for any achievement."""
 
 import datetime
+import functools
 import io
 import logging
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -14,10 +16,14 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import services as accounts_services
 from accounts.models import Association, User
+from accounts.names import display_name_is_printable
+from accounts.refusals import Refusal
 from certificates import selectors
 from certificates.models import (
     Certificate,
@@ -25,6 +31,8 @@ from certificates.models import (
     CertificateExport,
     CertificateTemplate,
     ManualAward,
+    PendingCertificate,
+    status_index_draw,
     verification_code_digest,
     verification_code_new,
 )
@@ -37,9 +45,9 @@ def _hours(value: Decimal | int | float) -> Decimal:
     try:
         hours = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValidationError(_("CPD hours must be a number.")) from exc
+        raise Refusal.invalid(_("CPD hours must be a number."), code="hours_not_a_number") from exc
     if hours < 0 or not hours.is_finite():
-        raise ValidationError(_("CPD hours cannot be negative."))
+        raise Refusal.invalid(_("CPD hours cannot be negative."), code="hours_negative")
     return hours.quantize(Decimal("0.01"))
 
 
@@ -57,17 +65,56 @@ def certificate_issue(
     source: models.Model,
     template: CertificateTemplate | None = None,
     actor: User | None = None,
-) -> Certificate:
+) -> Certificate | None:
     """Idempotent: one certificate per recipient and source; a repeat (or a racing twin) returns the first.
 
-    The template is resolved now (explicit, else the issuer's default in the recipient's language, else the
+    A recipient without a printable name gets no certificate yet (``None``): the request is kept as a
+    ``PendingCertificate`` and issued, exactly as asked, once they give their name (``certificate_pending_issue``).
+    The template is resolved at issue (explicit, else the issuer's default in the recipient's language, else the
     issuer's default, else the built-in one) and recorded; the PDF and the e-mail follow on commit.
     """
     source_type = ContentType.objects.get_for_model(source, for_concrete_model=False)
-    lookup = {"recipient": recipient, "source_type": source_type, "source_id": str(source.pk)}
+    return _certificate_issue(
+        recipient=recipient,
+        achievement_title=achievement_title,
+        kind=kind,
+        cpd_hours=cpd_hours,
+        issuer=issuer,
+        source_type=source_type,
+        source_id=str(source.pk),
+        template=template,
+        actor=actor,
+    )
+
+
+def _certificate_issue(
+    *,
+    recipient: User,
+    achievement_title: str,
+    kind: str,
+    cpd_hours,
+    issuer: Association,
+    source_type: ContentType,
+    source_id: str,
+    template: CertificateTemplate | None,
+    actor: User | None,
+) -> Certificate | None:
+    lookup = {"recipient": recipient, "source_type": source_type, "source_id": source_id}
     existing = Certificate.objects.filter(**lookup).first()
     if existing is not None:
         return existing
+    hours = _hours(cpd_hours)
+    if not display_name_is_printable(recipient.display_name):
+        _certificate_hold(
+            lookup=lookup,
+            issuer=issuer,
+            kind=kind,
+            achievement_title=achievement_title,
+            hours=hours,
+            template=template,
+            actor=actor,
+        )
+        return None
     if template is not None and template.association_id != issuer.pk:
         # A course or webinar pointing at another association's template must not block the learner's
         # certificate: the issuer's own default is used instead, and the misconfiguration is logged.
@@ -75,30 +122,136 @@ def certificate_issue(
             "Template %s belongs to another association than issuer %s; using the default", template.pk, issuer.pk
         )
         template = None
-    hours = _hours(cpd_hours)
     resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template)
     language = resolved.language if resolved is not None else selectors.recipient_language(recipient)
     code = verification_code_new()
+    fields = {
+        **lookup,
+        "issuer": issuer,
+        "kind": kind,
+        "recipient_name": recipient.display_name.strip(),
+        "achievement_title": achievement_title,
+        "issuer_name": issuer.name,
+        "cpd_hours": hours,
+        "verification_code": code,
+        "code_digest": verification_code_digest(code),
+        "template": resolved,
+        "language": language,
+    }
+    used = Certificate.objects.filter(issuer=issuer).count()
+    for _attempt in range(STATUS_INDEX_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(**fields, status_index=status_index_draw(used))
+                CertificateEvent.objects.create(
+                    certificate=certificate, action=CertificateEvent.Action.ISSUED, actor=actor
+                )
+                PendingCertificate.objects.filter(**lookup).delete()
+        except IntegrityError:
+            # Either a racing twin issued this very certificate (return it), or the drawn status index was
+            # taken by another certificate of the issuer (draw again).
+            twin = list(Certificate.objects.filter(**lookup)[:1])
+            if twin:
+                return twin[0]
+            continue
+        transaction.on_commit(functools.partial(_queue_delivery, certificate.pk))
+        return certificate
+    raise RuntimeError(f"No free status list index for issuer {issuer.pk} after {STATUS_INDEX_ATTEMPTS} draws")
+
+
+# Each draw succeeds with probability at least 1/2 (a list is at most half full): 40 failures in a row is a bug.
+STATUS_INDEX_ATTEMPTS = 40
+
+
+def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, template, actor) -> None:
+    """Idempotent: keep the request until the recipient gives a name; ask them for it once, on commit."""
     try:
         with transaction.atomic():
-            certificate = Certificate.objects.create(
+            pending, created = PendingCertificate.objects.get_or_create(
                 **lookup,
-                issuer=issuer,
-                kind=kind,
-                recipient_name=recipient.get_full_name(),
-                achievement_title=achievement_title,
-                issuer_name=issuer.name,
-                cpd_hours=hours,
-                verification_code=code,
-                code_digest=verification_code_digest(code),
-                template=resolved,
-                language=language,
+                defaults={
+                    "issuer": issuer,
+                    "kind": kind,
+                    "achievement_title": achievement_title,
+                    "cpd_hours": hours,
+                    "template": template,
+                    "actor": actor,
+                },
             )
-            CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.ISSUED, actor=actor)
-    except IntegrityError:
-        return Certificate.objects.get(**lookup)
-    transaction.on_commit(lambda: _queue_delivery(certificate.pk))
-    return certificate
+    except IntegrityError:  # a racing twin recorded it first
+        return
+    if created:
+        transaction.on_commit(lambda: _queue_name_request(pending.pk))
+
+
+def _queue_name_request(pending_id: int) -> None:
+    from certificates.tasks import certificate_name_request
+
+    certificate_name_request.delay(pending_id)
+
+
+def certificate_name_request_send(*, pending_id: int) -> bool:
+    """Once per pending certificate (conditional UPDATE of ``notified_at``): e-mail the learner to give a name."""
+    now = timezone.now()
+    if PendingCertificate.objects.filter(pk=pending_id, notified_at__isnull=True).update(notified_at=now) != 1:
+        return False
+    pending = PendingCertificate.objects.select_related("recipient").get(pk=pending_id)
+    try:
+        with translation.override(selectors.recipient_language(pending.recipient)):
+            context = {"pending": pending, "name_url": settings.SITE_URL + reverse("certificates:name")}
+            message = EmailMessage(
+                subject=_("Your certificate is waiting for your name"),
+                body=render_to_string("certificates/email/name_needed.txt", context),
+                to=[pending.recipient.email],
+            )
+            message.send()
+    except Exception:
+        PendingCertificate.objects.filter(pk=pending_id, notified_at=now).update(notified_at=None)
+        raise
+    return True
+
+
+def certificate_pending_issue(*, recipient: User) -> list[Certificate]:
+    """Idempotent: issue every certificate held for want of a name, now that the recipient has one.
+
+    Certificates issued before names were required and left without one (their snapshot was an e-mail address)
+    get the name too, and a fresh PDF. Does nothing while the name is still missing.
+    """
+    recipient.refresh_from_db(fields=["display_name"])
+    if not display_name_is_printable(recipient.display_name):
+        return []
+    issued = []
+    for pending in PendingCertificate.objects.filter(recipient=recipient).select_related(
+        "issuer", "source_type", "template"
+    ):
+        certificate = _certificate_issue(
+            recipient=recipient,
+            achievement_title=pending.achievement_title,
+            kind=pending.kind,
+            cpd_hours=pending.cpd_hours,
+            issuer=pending.issuer,
+            source_type=pending.source_type,
+            source_id=pending.source_id,
+            template=pending.template,
+            actor=pending.actor,
+        )
+        PendingCertificate.objects.filter(pk=pending.pk).delete()
+        if certificate is not None:
+            issued.append(certificate)
+    nameless = Certificate.objects.filter(recipient=recipient, recipient_name="")
+    for certificate_id in list(nameless.values_list("pk", flat=True)):
+        if Certificate.objects.filter(pk=certificate_id, recipient_name="").update(
+            recipient_name=recipient.display_name.strip()
+        ):
+            certificate_pdf_regenerate(certificate=Certificate(pk=certificate_id))
+    return issued
+
+
+def recipient_name_set(*, user: User, display_name: str) -> list[Certificate]:
+    """The learner gives the name to print: stored on the user, then the certificates waiting for it are issued."""
+    with transaction.atomic():
+        accounts_services.display_name_set(user=user, display_name=display_name)
+        return certificate_pending_issue(recipient=user)
 
 
 def _queue_delivery(certificate_id: int) -> None:
@@ -111,9 +264,9 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
     """Revoke once, with a reason, by a manager of the issuing association; writes an audit row."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give a reason for the revocation."))
+        raise Refusal.invalid(_("Give a reason for the revocation."), code="reason_missing")
     if len(reason) > 500:
-        raise ValidationError(_("The reason can be at most 500 characters long."))
+        raise Refusal.invalid(_("The reason can be at most 500 characters long."), code="reason_too_long")
     if not selectors.user_manages_association(user=actor, association=certificate.issuer):
         raise PermissionDenied(_("Only the issuing association may revoke this certificate."))
     now = timezone.now()
@@ -122,7 +275,7 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
             status=Certificate.Status.REVOKED, revoked_at=now, revoked_by=actor, revocation_reason=reason
         )
         if changed != 1:
-            raise ValidationError(_("This certificate is already revoked."))
+            raise Refusal.conflict(_("This certificate is already revoked."), code="already_revoked")
         CertificateEvent.objects.create(
             certificate=certificate, action=CertificateEvent.Action.REVOKED, actor=actor, note=reason
         )
@@ -141,6 +294,9 @@ def certificate_pdf_render(*, certificate_id: int, force: bool = False) -> bool:
         "template__logo", "template__signature_1_image", "template__signature_2_image"
     ).get(pk=certificate_id)
     if certificate.pdf and not force:
+        return False
+    if not certificate.public_recipient_name:
+        # A legacy certificate whose recipient has not given a name: never print an e-mail address instead.
         return False
     previous = certificate.pdf.name
     content = certificate_pdf_bytes(certificate)
@@ -222,7 +378,8 @@ def manual_award_issue(
         cpd_hours=_hours(cpd_hours),
         created_by=actor,
     )
-    certificates = [
+    # Recipients without a name yet get theirs when they give it (None here): only issued ones are returned.
+    issued = [
         certificate_issue(
             recipient=recipient,
             achievement_title=title,
@@ -235,7 +392,7 @@ def manual_award_issue(
         )
         for recipient in recipients
     ]
-    return award, certificates
+    return award, [certificate for certificate in issued if certificate is not None]
 
 
 def certificate_export_request(

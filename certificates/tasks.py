@@ -32,3 +32,18 @@ def certificate_deliver(certificate_id: int) -> None:
 def certificate_export_build(export_id: int) -> bool:
     """Build a bulk ZIP; a second run finds the export claimed and does nothing."""
     return services.certificate_export_build(export_id=export_id)
+
+
+@shared_task(name="certificates.name_request", **RETRY)
+def certificate_name_request(pending_id: int) -> bool:
+    """Ask a learner once, by e-mail, for the name to print on a certificate they earned."""
+    return services.certificate_name_request_send(pending_id=pending_id)
+
+
+@shared_task(name="certificates.pending_issue")
+def certificate_pending_issue(user_id: int) -> int:
+    """Issue what waited for the user's name (idempotent); returns how many certificates were issued."""
+    from accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    return len(services.certificate_pending_issue(recipient=user)) if user is not None else 0

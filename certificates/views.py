@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from accounts.models import Association
+from accounts.names import display_name_is_printable
+from accounts.refusals import Refusal, refusal_respond
 from certificates import badges, selectors, services
-from certificates.forms import ManualIssueForm, RevokeForm, VerifyForm
+from certificates.forms import CertificateNameForm, ManualIssueForm, RevokeForm, VerifyForm
 from certificates.models import Certificate, CertificateExport
 from certificates.pdf import certificate_pdf_filename, html_to_pdf, verification_url
 
@@ -114,7 +116,34 @@ def mine(request):
     rows = [
         {"certificate": c, "verify_url": verification_url(c), "linkedin_url": _linkedin_url(c)} for c in certificates
     ]
-    return render(request, "certificates/mine.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "waiting": selectors.certificates_waiting_for_name(user=request.user),
+        "has_name": display_name_is_printable(request.user.display_name),
+    }
+    return render(request, "certificates/mine.html", context)
+
+
+@localised
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_name(request):
+    """The page "Your name on certificates": certificates waiting for the name are issued once it is given."""
+    current = request.user.display_name
+    initial = {"display_name": current if display_name_is_printable(current) else ""}
+    form = CertificateNameForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.recipient_name_set(user=request.user, display_name=form.cleaned_data["display_name"])
+        except Refusal as error:
+            form.add_error("display_name", error)
+        else:
+            messages.success(request, _("Your name on certificates is saved."))
+            if issued:
+                messages.success(request, _("%(count)d certificate(s) issued.") % {"count": len(issued)})
+            return redirect("certificates:mine")
+    context = {"form": form, "waiting": selectors.certificates_waiting_for_name(user=request.user)}
+    return render(request, "certificates/name.html", context, status=400 if form.errors else 200)
 
 
 def _linkedin_url(certificate: Certificate) -> str:
@@ -146,6 +175,15 @@ def download_pdf(request, code):
     if not certificate.pdf:
         services.certificate_pdf_render(certificate_id=certificate.pk)
         certificate.refresh_from_db(fields=["pdf"])
+    if not certificate.pdf:
+        # A legacy certificate without a name is never printed with the e-mail address instead.
+        if certificate.recipient_id == request.user.pk:
+            messages.info(request, _("Tell us the name to print on your certificates first."))
+            return redirect("certificates:name")
+        refusal = Refusal.conflict(
+            _("The recipient has not given the name to print on this certificate yet."), code="name_missing"
+        )
+        return refusal_respond(request, refusal)
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,
@@ -216,7 +254,12 @@ def _csv_safe(value: str) -> str:
 def transcript_pdf(request):
     html = render_to_string(
         "certificates/pdf/transcript.html",
-        {"transcript": selectors.cpd_transcript(user=request.user), "person": request.user, "today": timezone.now()},
+        {
+            "transcript": selectors.cpd_transcript(user=request.user),
+            # The name as certificates print it; never the e-mail address (get_full_name's fallback).
+            "person_name": request.user.display_name if display_name_is_printable(request.user.display_name) else "",
+            "today": timezone.now(),
+        },
         request=request,
     )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
@@ -269,6 +312,16 @@ def manual_issue(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("%(count)d certificate(s) issued.") % {"count": len(issued)})
+            held = len(data["recipients"]) - len(issued)
+            if held:
+                messages.info(
+                    request,
+                    _(
+                        "%(count)d recipient(s) have not given their name yet: "
+                        "they were asked, and get the certificate once they do."
+                    )
+                    % {"count": held},
+                )
             return redirect("certificates:manage")
     return render(request, "certificates/issue.html", {"form": form})
 
@@ -365,6 +418,25 @@ def issuer_jwks(request, slug):
 
 
 @require_safe
-def issuer_revocations(request, slug):
+def issuer_status_list(request, slug):
+    """The issuer's signed W3C Bitstring Status List (revocation) as VC-JWT: bits only, no reasons, no names."""
     association = get_object_or_404(Association, slug=slug)
-    return _public_json(badges.revocation_list(association), "application/json")
+    response = HttpResponse(badges.status_list_jws(association), content_type="application/vc+jwt")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_safe
+def issuer_revocations(request, slug):
+    """Retired: the 1EdTech list named credentials by their verification URL. Gone, pointing at the status list."""
+    association = get_object_or_404(Association, slug=slug)
+    response = _public_json(
+        {
+            "error": "This revocation list is retired. Credentials carry a BitstringStatusListEntry instead.",
+            "statusListCredential": badges.status_list_url(association),
+        },
+        "application/json",
+    )
+    response.status_code = 410
+    return response

@@ -182,7 +182,10 @@ def course_completion_refresh(*, learner: User, course: CoursePage) -> CourseCom
 
 
 def course_certificate_issue(*, completion: CourseCompletion):
-    """THE call site for course certificates: one per completion (certificate_issue is idempotent)."""
+    """THE call site for course certificates: one per completion (certificate_issue is idempotent).
+
+    None while the learner has no name to print: certificates holds the request and issues it when they give one.
+    """
     course = completion.course
     return certificate_issue(
         recipient=completion.learner,

@@ -29,7 +29,9 @@ def logged_in_user_id(client):
 
 
 def sign_up(client, email="sam@example.org"):
-    return client.post(SIGNUP_URL, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    return client.post(
+        SIGNUP_URL, {"display_name": "Sam Example", "email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
 
 
 def test_signup_sends_a_confirmation_email_and_does_not_log_in(client):

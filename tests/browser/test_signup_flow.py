@@ -26,6 +26,7 @@ def test_a_newcomer_signs_up_confirms_the_address_logs_in_and_lands_on_the_home_
     """Sign-up sends one confirmation link; until it is followed nobody can log in; then login lands home."""
     page.goto(live_server.url + reverse("account_signup"))
     signup = page.locator("form:has(input[name=password1])")
+    signup.get_by_label(re.compile("Your name on certificates")).fill("Nadia Newcomer")
     signup.locator("input[name=email]").fill(EMAIL)
     signup.locator("input[name=password1]").fill(PASSWORD)
     signup.locator("input[name=password2]").fill(PASSWORD)
@@ -37,6 +38,7 @@ def test_a_newcomer_signs_up_confirms_the_address_logs_in_and_lands_on_the_home_
     link = CONFIRM_LINK.search(message.body)
     assert link, f"no confirmation link in:\n{message.body}"
     user = User.objects.get(email__iexact=EMAIL)
+    assert user.display_name == "Nadia Newcomer"
     assert not EmailAddress.objects.filter(user=user, verified=True).exists()
 
     page.goto(link.group(0))

@@ -90,3 +90,84 @@ def test_racing_renders_attach_one_pdf_and_leave_no_stray_file(learner, award):
     certificate.refresh_from_db()
     directory = os.path.dirname(certificate.pdf.path)
     assert os.listdir(directory) == [os.path.basename(certificate.pdf.name)]
+
+
+def _race(count, work):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            results.append(work(n))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_issues_of_one_issuer_get_distinct_status_indexes(association, monkeypatch):
+    """Eight certificates at once, drawing from only ten indexes: collisions happen, the constraint settles them."""
+    import secrets
+
+    from certificates import services
+    from tests.certificates.factories import ManualAwardFactory
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(services, "status_index_draw", lambda used: secrets.randbelow(10))
+    people = [UserFactory() for _ in range(8)]
+    awards = [ManualAwardFactory(association=association) for _ in range(8)]
+
+    def work(n):
+        return certificate_issue(
+            recipient=people[n],
+            achievement_title=awards[n].title,
+            kind=Certificate.Kind.EVENT,
+            cpd_hours=1,
+            issuer=association,
+            source=awards[n],
+        ).status_index
+
+    results, errors = _race(8, work)
+    assert errors == []
+    assert sorted(results) == sorted(Certificate.objects.values_list("status_index", flat=True))
+    assert len(set(results)) == 8 and all(0 <= index < 10 for index in results)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_holds_and_releases_give_one_request_one_e_mail_and_one_certificate(award, mailoutbox):
+    from accounts.services import display_name_set
+    from certificates import services
+    from certificates.models import PendingCertificate
+    from tests.factories import UserFactory
+
+    nameless = UserFactory(display_name="")
+
+    def hold(_n):
+        return certificate_issue(
+            recipient=nameless,
+            achievement_title=award.title,
+            kind=Certificate.Kind.EVENT,
+            cpd_hours=award.cpd_hours,
+            issuer=award.association,
+            source=award,
+        )
+
+    results, errors = _race(6, hold)
+    assert errors == [] and results == [None] * 6
+    assert PendingCertificate.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+    display_name_set(user=nameless, display_name="Nora Nameless")
+    results, errors = _race(6, lambda _n: len(services.certificate_pending_issue(recipient=nameless)))
+    assert errors == []
+    assert Certificate.objects.filter(recipient=nameless).count() == 1
+    assert not PendingCertificate.objects.exists()

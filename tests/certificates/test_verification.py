@@ -38,13 +38,20 @@ def response_has_noindex(client, certificate):
     return _verify(client, certificate.verification_code)["X-Robots-Tag"] == "noindex"
 
 
-def test_a_revoked_certificate_says_revoked_with_reason_and_date(client, certificate, association_admin):
+def test_a_revoked_certificate_says_revoked_with_the_date_but_never_the_reason(client, certificate, association_admin):
+    """The reason is about a person: the recipient sees it under My certificates, the public page does not."""
     services.certificate_revoke(certificate=certificate, actor=association_admin, reason="Issued in error")
     response = _verify(client, certificate.verification_code)
     body = response.content.decode()
     assert response.status_code == 200
     assert "REVOKED" in body and "VALID" not in body
-    assert "Issued in error" in body
+    assert "Issued in error" not in body
+
+
+def test_the_recipient_sees_the_reason_of_a_revocation_under_my_certificates(client, certificate, association_admin):
+    services.certificate_revoke(certificate=certificate, actor=association_admin, reason="Issued in error")
+    client.force_login(certificate.recipient)
+    assert "Issued in error" in client.get(reverse("certificates:mine")).content.decode()
 
 
 @pytest.mark.django_db
