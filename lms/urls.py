@@ -26,6 +26,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.BIGBLUEBUTTON_SIMULATOR:  # development and tests only: production settings refuse it
+    urlpatterns.insert(0, path("bigbluebutton-simulator/", include("webinars.simulator")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
