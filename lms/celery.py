@@ -11,7 +11,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The one place for periodic work (Celery beat). Later issues add webinar reminders and poll closing.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "webinars-reminders": {"task": "webinars.tasks.reminders_send", "schedule": 300.0},
+    "webinars-attendance-poll": {"task": "webinars.tasks.attendance_poll_running", "schedule": 60.0},
+    "webinars-sweep": {"task": "webinars.tasks.webinars_sweep", "schedule": 3600.0},
+    "webinars-recordings-retention": {"task": "webinars.tasks.recordings_expire", "schedule": 86400.0},
+}
 
 
 @app.task(name="lms.ping")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("h5p/", include("h5p.urls")),
     path("certificates/", include("certificates.urls")),
+    path("webinars/callbacks/", include("webinars.callbacks")),  # called by BigBlueButton: no language prefix
 ]
 
 # Pages people read come in every language: /... is English, /ru/... Russian.
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
     path("courses/", include("courses.urls")),
+    path("webinars/", include("webinars.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
