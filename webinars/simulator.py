@@ -524,11 +524,13 @@ def client(request: HttpRequest, meeting_id: str, session: str) -> HttpResponse:
 
 def playback(request: HttpRequest, kind: str, record_id: str) -> HttpResponse:
     recording = SIMULATOR.recordings.get(record_id)
-    if recording is None or recording.deleted or not recording.published:
+    if recording is not None and (recording.deleted or not recording.published):
         return HttpResponse("No such recording.", status=404, content_type="text/plain")
+    # The simulator forgets its state on restart: recordings the demo database knows still play (as a stand-in).
+    name = recording.name if recording is not None else record_id
     page = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(recording.name)}: recording'
-        f"</title></head><body><main><h1>{escape(recording.name)}</h1><p>Recording ({escape(kind)}) played by the "
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(name)}: recording'
+        f"</title></head><body><main><h1>{escape(name)}</h1><p>Recording ({escape(kind)}) played by the "
         f"BigBlueButton simulator.</p></main></body></html>"
     )
     return HttpResponse(page)
