@@ -285,7 +285,7 @@ CERTIFICATES_KEY_PASSPHRASE = env_str("CERTIFICATES_KEY_PASSPHRASE", "")
 # The API base (ending in /bigbluebutton/), its shared secret and checksum algorithm. Development and tests default
 # to the built-in simulator (webinars/simulator.py) served by this site; production refuses the simulator.
 BIGBLUEBUTTON_SIMULATOR = env_bool("BIGBLUEBUTTON_SIMULATOR", not PRODUCTION)
-_BBB_SIMULATOR_SECRET = "simulator-secret-not-for-production"
+_BBB_SIMULATOR_SECRET = "simulator-secret-not-for-production-0123456789abcdef0123456789abcdef"
 BIGBLUEBUTTON_URL = env_str(
     "BIGBLUEBUTTON_URL", f"{SITE_URL}/bigbluebutton-simulator/bigbluebutton/" if BIGBLUEBUTTON_SIMULATOR else ""
 )

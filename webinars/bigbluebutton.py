@@ -321,6 +321,7 @@ class BigBlueButton:
         logout_url: str = "",
         end_callback_url: str = "",
         recording_ready_url: str = "",
+        analytics_url: str = "",
         attendee_pw: str | None = None,
         moderator_pw: str | None = None,
         duration: int | None = None,
@@ -341,6 +342,7 @@ class BigBlueButton:
             ("meetingKeepEvents", True),
             ("meta_endCallbackUrl", end_callback_url or None),
             ("meta_bbb-recording-ready-url", recording_ready_url or None),
+            ("meta_analytics-callback-url", analytics_url or None),
             *extra,
         ]
         return self.api_url("create", params)

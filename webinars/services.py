@@ -277,6 +277,7 @@ def _meeting_create(client: BigBlueButton, webinar: Webinar) -> None:
         logout_url=f"{site}{webinar.get_absolute_url()}",
         end_callback_url=f"{site}{reverse('webinar_callbacks:end', args=[webinar.meeting_id, token])}",
         recording_ready_url=f"{site}{reverse('webinar_callbacks:recording_ready')}",
+        analytics_url=f"{site}{reverse('webinar_callbacks:analytics')}",
     )
     MeetingSession.objects.get_or_create(
         internal_meeting_id=answer.get("internalMeetingID") or f"{webinar.meeting_id}-{timezone.now():%s}",
@@ -376,6 +377,48 @@ def attendance_close(*, webinar: Webinar, at: datetime.datetime) -> int:
     open_intervals = AttendanceInterval.objects.filter(webinar=webinar, left_at__isnull=True)
     later = open_intervals.filter(last_seen_at__gt=at).update(left_at=models.F("last_seen_at"))
     return later + open_intervals.update(left_at=at, last_seen_at=at)
+
+
+def attendance_from_analytics(*, webinar: Webinar, data: dict) -> int:
+    """BBB's analytics (Learning Dashboard) after the end: each attendee's joins and leaves become intervals.
+    One more source, merged with ours when minutes are counted; a replay adds nothing. Returns intervals added."""
+    added = 0
+    attendees = (data.get("data") or {}).get("attendees") or []
+    for attendee in attendees if isinstance(attendees, list) else []:
+        user_id = str(attendee.get("ext_user_id", ""))
+        if not user_id.isdigit() or not User.objects.filter(pk=int(user_id)).exists():
+            continue  # a guest, or someone not ours
+        joins, leaves = attendee.get("joins") or [], attendee.get("leaves") or []
+        for joined_raw, left_raw in zip(joins, leaves, strict=False):
+            joined, left = _parse_time(joined_raw), _parse_time(left_raw)
+            if joined is None or left is None or left <= joined:
+                continue
+            _interval, created = AttendanceInterval.objects.get_or_create(
+                webinar=webinar,
+                user_id=int(user_id),
+                joined_at=joined,
+                source=AttendanceInterval.Source.ANALYTICS,
+                defaults={"last_seen_at": left, "left_at": left},
+            )
+            added += created
+    if added:
+        transaction.on_commit(lambda: _queue_sync(webinar.pk))
+    return added
+
+
+def _parse_time(value) -> datetime.datetime | None:
+    if isinstance(value, int | float):  # milliseconds since the epoch
+        return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
+    for parse in (
+        datetime.datetime.fromisoformat,
+        lambda text: datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z"),
+    ):
+        try:
+            parsed = parse(str(value))
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+    return None
 
 
 def attendance_minutes(*, webinar: Webinar) -> dict[int, int]:

@@ -20,8 +20,10 @@ they call ``SIMULATOR.callbacks_fire()`` when they want them.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -46,6 +48,7 @@ class SimAttendee:
     user_id: str
     full_name: str
     role: str
+    joined_ms: int = 0
 
 
 @dataclass
@@ -65,6 +68,14 @@ class SimMeeting:
     start_time: int = 0
     end_time: int = 0
     attendees: dict[str, SimAttendee] = field(default_factory=dict)
+    # (user id, name, moderator, joined ms, left ms) of everyone who left: what the analytics callback reports
+    history: list[tuple[str, str, bool, int, int]] = field(default_factory=list)
+
+    def leave(self, session: str, at_ms: int) -> None:
+        attendee = self.attendees.pop(session, None)
+        if attendee is not None:
+            moderator = attendee.role == "MODERATOR"
+            self.history.append((attendee.user_id, attendee.full_name, moderator, attendee.joined_ms, at_ms))
 
 
 @dataclass
@@ -156,7 +167,8 @@ class Simulator:
             if meeting.ended:
                 return
             meeting.ended, meeting.running, meeting.end_time = True, False, _now_ms()
-            meeting.attendees.clear()
+            for session in list(meeting.attendees):
+                meeting.leave(session, meeting.end_time)
             record_id = None
             if meeting.record and meeting.joined_once:
                 record_id = self.recording_add(meeting.meeting_id, formats=(("presentation", 60), ("video", 60)))
@@ -169,6 +181,9 @@ class Simulator:
             if ready_url and record_id:
                 token = jwt.encode({"meeting_id": meeting.meeting_id, "record_id": record_id}, self.secret, "HS256")
                 self.pending.append(("POST", ready_url, {"signed_parameters": token}))
+            analytics_url = meeting.metadata.get("analytics-callback-url")
+            if analytics_url:
+                self.pending.append(("POST", analytics_url, _analytics(meeting, self.secret)))
         if self.autofire:
             threading.Thread(target=self.callbacks_fire, kwargs={"delay": 0.5}, daemon=True).start()
 
@@ -180,10 +195,14 @@ class Simulator:
             pending, self.pending = self.pending, []
         results = []
         for method, url, form in pending:
-            data = urlencode(form).encode() if form is not None else None
-            request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (our own callback URL)
-            if data is not None:
-                request.add_header("Content-Type", "application/x-www-form-urlencoded")
+            headers = {}
+            if isinstance(form, tuple):  # (JSON body, bearer token): the analytics callback
+                data, headers = form[0], {"Content-Type": "application/json", "Authorization": f"Bearer {form[1]}"}
+            elif form is not None:
+                data, headers = urlencode(form).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+            else:
+                data = None
+            request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                     status = response.status
@@ -254,7 +273,9 @@ class Simulator:
             return _failed("invalidPassword", "You either did not supply a password or role.")
         user_id = params.get("userID") or f"w_{secrets.token_hex(4)}"
         session = secrets.token_urlsafe(12)
-        meeting.attendees[session] = SimAttendee(user_id=user_id, full_name=params["fullName"], role=role)
+        meeting.attendees[session] = SimAttendee(
+            user_id=user_id, full_name=params["fullName"], role=role, joined_ms=_now_ms()
+        )
         if not meeting.running:
             meeting.running, meeting.joined_once, meeting.start_time = True, True, _now_ms()
         url = f"{settings.SITE_URL}{reverse('bbb_simulator_client', args=[meeting.meeting_id, session])}"
@@ -370,6 +391,29 @@ class Simulator:
 
 
 SIMULATOR = Simulator()
+
+
+def _iso(milliseconds: int) -> str:
+    return datetime.datetime.fromtimestamp(milliseconds / 1000, tz=datetime.UTC).isoformat()
+
+
+def _analytics(meeting: SimMeeting, secret: str) -> tuple[bytes, str]:
+    """The Learning Dashboard's data as BBB posts it after the end: JSON, with an HS512 bearer token."""
+    attendees: dict[str, dict] = {}
+    for user_id, name, moderator, joined, left in meeting.history:
+        entry = attendees.setdefault(
+            user_id, {"ext_user_id": user_id, "name": name, "moderator": moderator, "joins": [], "leaves": []}
+        )
+        entry["joins"].append(_iso(joined))
+        entry["leaves"].append(_iso(left))
+    body = {
+        "version": "1.0",
+        "meeting_id": meeting.meeting_id,
+        "internal_meeting_id": meeting.internal_id,
+        "data": {"duration": (meeting.end_time - meeting.start_time) // 1000, "attendees": list(attendees.values())},
+    }
+    token = jwt.encode({"meeting_id": meeting.meeting_id}, secret, "HS512")
+    return json.dumps(body).encode(), token
 
 
 # ------------------------------------------------------------------------------------------------------- XML
@@ -505,7 +549,7 @@ def client(request: HttpRequest, meeting_id: str, session: str) -> HttpResponse:
             if action == "end" and attendee.role == "MODERATOR":
                 SIMULATOR.meeting_end(meeting)
             else:
-                meeting.attendees.pop(session, None)
+                meeting.leave(session, _now_ms())
             return HttpResponseRedirect(meeting.logout_url or "/")
         end_button = (
             '<button type="submit" name="action" value="end">End the meeting for everyone</button>'

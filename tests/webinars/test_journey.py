@@ -69,8 +69,11 @@ def test_schedule_register_remind_join_attend_record_and_certify(bbb, client, as
     # the presenter ends the meeting; BBB calls the end callback, then the recording-ready callback
     services.bbb_client().end(webinar.meeting_id)
     fired = bbb.callbacks_fire()
-    assert [(method, status) for method, _, status in fired] == [("GET", 200), ("POST", 200)]
+    assert [(method, status) for method, _, status in fired] == [("GET", 200), ("POST", 200), ("POST", 200)]
     assert not AttendanceInterval.objects.filter(webinar=webinar, left_at__isnull=True).exists()
+    # the third is BBB's analytics (joins and leaves per person): one more attendance source, merged with ours
+    analytics = AttendanceInterval.objects.filter(webinar=webinar, source=AttendanceInterval.Source.ANALYTICS)
+    assert sorted(analytics.values_list("user_id", flat=True)) == sorted([presenter.pk, viewer.pk])
 
     # the recording is listed for registrants, with both of its formats
     (recording,) = Recording.objects.filter(webinar=webinar)
@@ -114,7 +117,7 @@ def test_forged_and_unknown_recording_ready_callbacks_are_refused_and_change_not
     url = f"{settings.SITE_URL}{reverse('webinar_callbacks:recording_ready')}"
     forged = jwt.encode(
         {"meeting_id": webinar.meeting_id, "record_id": "x"},
-        "a-forger-who-does-not-know-the-secret-0123456789",
+        "a-forger-who-does-not-know-the-secret-0123456789abcdef0123456789abcdef",
         "HS256",
     )
     assert requests.post(url, data={"signed_parameters": forged}, timeout=5).status_code == 401
@@ -132,3 +135,20 @@ def test_an_end_callback_with_a_wrong_token_is_refused_and_changes_nothing(bbb, 
     url = f"{settings.SITE_URL}{reverse('webinar_callbacks:end', args=[webinar.meeting_id, forged])}"
     assert requests.get(url, timeout=5).status_code == 404
     assert MeetingSession.objects.get(webinar=webinar).ended_at is None
+
+
+def test_analytics_with_a_bad_token_or_for_an_unknown_meeting_are_refused(bbb, association, settings):
+    webinar = WebinarFactory(association=association)
+    url = f"{settings.SITE_URL}{reverse('webinar_callbacks:analytics')}"
+    body = {"meeting_id": webinar.meeting_id, "data": {"attendees": []}}
+    forged = jwt.encode(
+        {"meeting_id": webinar.meeting_id},
+        "a-forger-who-does-not-know-the-secret-0123456789abcdef0123456789abcdef",
+        "HS512",
+    )
+    assert requests.post(url, json=body, headers={"Authorization": f"Bearer {forged}"}, timeout=5).status_code == 401
+    assert requests.post(url, json=body, timeout=5).status_code == 401
+    unknown = {"meeting_id": "no-such-meeting", "data": {}}
+    token = jwt.encode({"meeting_id": "no-such-meeting"}, settings.BIGBLUEBUTTON_SECRET, "HS512")
+    assert requests.post(url, json=unknown, headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code == 410
+    assert not AttendanceInterval.objects.exists()
