@@ -289,6 +289,20 @@ def registration_is_confirmed(*, webinar: Webinar, user) -> bool:
     return Registration.objects.filter(webinar=webinar, user=user, status=Registration.Status.CONFIRMED).exists()
 
 
+def not_registered() -> Refusal:
+    return Refusal(_("Only registered participants can join this webinar."), code="not_registered")
+
+
+def webinar_may_enter(*, webinar: Webinar, user) -> bool:
+    """May use the meeting room (join, wait, ask whether it runs): runners, confirmed registrants, and for
+    association meetings the members it is for."""
+    if webinar_runs(user=user, webinar=webinar):
+        return True
+    if webinar.is_meeting:
+        return webinar_audience_refusal(user=user, webinar=webinar) is None
+    return registration_is_confirmed(webinar=webinar, user=user)
+
+
 def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None = None) -> JoinResult:
     """A signed BBB join link. Presenters create the meeting on demand and join as moderators; confirmed
     registrants (members, for association meetings) join as viewers with our user id, once a moderator is in."""
@@ -299,7 +313,7 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
             if refusal := webinar_audience_refusal(user=user, webinar=webinar):
                 raise refusal
         elif not registration_is_confirmed(webinar=webinar, user=user):
-            raise Refusal(_("Only registered participants can join this webinar."), code="not_registered")
+            raise not_registered()
     if now < webinar.join_opens_at(presenter=moderator):
         raise Refusal.conflict(
             _("The meeting room opens %(minutes)s minutes before the start.")

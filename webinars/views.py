@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Association
-from accounts.refusals import Refusal, refusal_respond
+from accounts.refusals import Refusal, refusal_json, refusal_respond
 from cms.tracks import Track
 from webinars import selectors, services
 from webinars.calendar import calendar_bytes
@@ -137,16 +137,8 @@ def webinar_join(request: HttpRequest, webinar_id: int) -> HttpResponse:
             return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
         if result.url:
             return redirect(result.url)
-    elif not (
-        services.webinar_runs(user=request.user, webinar=webinar)
-        or services.registration_is_confirmed(webinar=webinar, user=request.user)
-        or (webinar.is_meeting and services.webinar_audience_refusal(user=request.user, webinar=webinar) is None)
-    ):
-        return refusal_respond(
-            request,
-            Refusal(_("Only registered participants can join this webinar."), code="not_registered"),
-            redirect_to=webinar.get_absolute_url(),
-        )
+    elif not services.webinar_may_enter(webinar=webinar, user=request.user):
+        return refusal_respond(request, services.not_registered(), redirect_to=webinar.get_absolute_url())
     return render(request, "webinars/waiting.html", {"webinar": webinar})
 
 
@@ -155,6 +147,8 @@ def webinar_join(request: HttpRequest, webinar_id: int) -> HttpResponse:
 def webinar_status(request: HttpRequest, webinar_id: int) -> JsonResponse:
     """For the waiting room's polling: is the meeting running yet?"""
     webinar = _webinar_or_404(webinar_id)
+    if not services.webinar_may_enter(webinar=webinar, user=request.user):
+        return refusal_json(services.not_registered())
     try:
         running = services.webinar_is_running(webinar=webinar)
     except Refusal as error:

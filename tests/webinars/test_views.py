@@ -97,6 +97,8 @@ def test_an_unregistered_person_cannot_join_and_nothing_is_written(client, webin
     assert "Only registered participants" in response.content.decode()
     assert client.get(reverse("webinars:join", args=[webinar.pk]), follow=True).redirect_chain
     assert not AttendanceInterval.objects.exists() and not MeetingSession.objects.exists()
+    status = client.get(reverse("webinars:status", args=[webinar.pk]))
+    assert status.status_code == 403 and status.json()["code"] == "not_registered"
 
 
 def test_joining_outside_the_window_is_refused(client, webinar, learner, closed_port):
