@@ -3,12 +3,13 @@ author courses. Each person sees the webinars of associations they may issue for
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from accounts.roles import associations_issuable_by
-from webinars.models import Webinar
+from accounts.roles import associations_issuable_by, associations_officered_by
+from webinars.forms import WebinarAdminForm
+from webinars.models import RecordingPolicy, Webinar
 
 
 class WebinarViewSet(SnippetViewSet):
@@ -20,7 +21,7 @@ class WebinarViewSet(SnippetViewSet):
     list_display = ["title", "kind", "association", "starts_at"]
     list_filter = ["kind", "track", "association"]
     search_fields = ["title", "description"]
-    panels = [
+    edit_handler_panels = [
         FieldPanel("title"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("track"), FieldPanel("association")]),
@@ -46,6 +47,7 @@ class WebinarViewSet(SnippetViewSet):
             heading=_("Attendance, certificate and recording"),
         ),
     ]
+    edit_handler = ObjectList(edit_handler_panels, base_form_class=WebinarAdminForm)
 
     def get_queryset(self, request):
         queryset = Webinar.objects.select_related("association")
@@ -56,4 +58,22 @@ class WebinarViewSet(SnippetViewSet):
         ).distinct()
 
 
+class RecordingPolicyViewSet(SnippetViewSet):
+    """How long each association keeps its recordings (the daily retention task deletes older ones on BBB)."""
+
+    model = RecordingPolicy
+    icon = "time"
+    menu_label = _("Recording retention")
+    add_to_admin_menu = False
+    list_display = ["association", "retention_days"]
+    panels = [FieldPanel("association"), FieldPanel("retention_days")]
+
+    def get_queryset(self, request):
+        queryset = RecordingPolicy.objects.select_related("association")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(association__in=associations_officered_by(request.user))
+
+
 register_snippet(WebinarViewSet)
+register_snippet(RecordingPolicyViewSet)

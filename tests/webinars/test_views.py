@@ -202,3 +202,14 @@ def test_officers_author_webinars_in_the_wagtail_admin(client, db):
     client.force_login(admin)
     assert client.get(reverse("wagtailsnippets_webinars_webinar:add")).status_code == 200
     assert client.get(reverse("wagtailsnippets_webinars_webinar:list")).status_code == 200
+
+
+def test_an_officer_authoring_a_webinar_may_name_only_their_own_association_as_host(
+    association, other_association, association_admin
+):
+    from webinars.models import Webinar
+    from webinars.wagtail_hooks import WebinarViewSet
+
+    form_class = WebinarViewSet.edit_handler.bind_to_model(Webinar).get_form_class()
+    form = form_class(for_user=association_admin)
+    assert list(form.fields["association"].queryset) == [association]
