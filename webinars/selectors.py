@@ -49,7 +49,7 @@ def webinar_list(
 
 
 def webinar_get(*, webinar_id: int) -> Webinar | None:
-    return _with_counts(Webinar.objects.filter(pk=webinar_id)).first()
+    return _with_counts(Webinar.objects.filter(pk=webinar_id).select_related("course")).first()
 
 
 def registration_of(*, webinar: Webinar, user) -> Registration | None:

@@ -1,12 +1,19 @@
 """Our client against the BBB simulator over real HTTP on loopback: the API as BBB speaks it."""
 
+import datetime
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 import pytest
 import requests
+from django.utils import timezone
 
+from tests.factories import AssociationFactory, UserFactory
+from tests.webinars.factories import WebinarFactory
 from webinars import bigbluebutton as api
+from webinars import services
+from webinars.models import MeetingSession, Recording
 
 
 def _client(settings, algorithm="sha256"):
@@ -154,3 +161,23 @@ def test_production_refuses_the_simulator():
     )
     assert result.returncode != 0
     assert "BIGBLUEBUTTON_SIMULATOR" in result.stderr
+
+
+def test_with_autofire_the_callbacks_reach_the_site_by_themselves_as_in_make_run(bbb, settings):
+    """`make run` leaves autofire on: the end and recording-ready callbacks arrive shortly after the end."""
+    presenter = UserFactory()
+    start = timezone.now() + datetime.timedelta(minutes=5)
+    webinar = WebinarFactory(
+        association=AssociationFactory(),
+        presenters=[presenter],
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    requests.get(services.webinar_join(webinar=webinar, user=presenter).url, timeout=5)
+    bbb.autofire = True
+    services.bbb_client().end(webinar.meeting_id)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not Recording.objects.filter(webinar=webinar).exists():
+        time.sleep(0.2)
+    assert MeetingSession.objects.get(webinar=webinar).ended_at is not None
+    assert Recording.objects.filter(webinar=webinar).count() == 1
