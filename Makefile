@@ -34,10 +34,13 @@ install: $(STAMP) $(NPM_STAMP) ## Create the virtualenv and install the Python a
 static: $(NPM_STAMP) ## Vendor front-end packages from node_modules into static/vendor
 	@if [ -d node_modules/h5p-standalone/dist ]; then mkdir -p static/vendor/h5p-standalone && cp -r node_modules/h5p-standalone/dist/. static/vendor/h5p-standalone/; fi
 
-run: $(STAMP) static ## Set up and serve the demo on http://127.0.0.1:8000 (SQLite, eager Celery)
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: $(STAMP) static ## Set up and serve the demo on http://127.0.0.1:8000 (SQLite, eager Celery; PORT=... to move it)
 	$(BIN)/python manage.py migrate --noinput
 	@$(COMPILEMESSAGES)
 	$(BIN)/python manage.py seed_demo
+	@# No broker here, so no beat: run_periodic runs the beat schedule (scheduled publishing, ...) beside the server.
+	@$(BIN)/python manage.py run_periodic & periodic=$$!; trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) static ## Run the whole suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)

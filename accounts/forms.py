@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import membership_csv
 from accounts.models import Membership, Profile, User
+from accounts.validators import validate_display_name
 
 
 class ProfileForm(forms.Form):
@@ -16,6 +17,7 @@ class ProfileForm(forms.Form):
         label=_("Display name"),
         max_length=150,
         required=False,
+        validators=[validate_display_name],
         help_text=_("Shown to other members and on certificates. Leave empty to show your e-mail address."),
     )
     institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
@@ -75,6 +77,7 @@ class MemberInviteForm(forms.Form):
         label=_("Name"),
         max_length=150,
         required=False,
+        validators=[validate_display_name],
         help_text=_("Used only if the person has no account yet; they can change it later."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)

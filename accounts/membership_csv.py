@@ -16,12 +16,12 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from accounts.validators import validate_display_name
 
 COLUMNS = ("email", "display_name", "role", "status", "vote_weight", "valid_until")
 REQUIRED_COLUMNS = ("email",)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-DISPLAY_NAME_MAX = 150
 VOTE_WEIGHT_MAX = Decimal("99999.999")
 
 
@@ -178,10 +178,10 @@ def _parse_row(number: int, header: list[str], cells: list[str]) -> tuple[Member
             errors.append(RowError(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email}))
 
     display_name = values.get("display_name", "")
-    if len(display_name) > DISPLAY_NAME_MAX:
-        errors.append(
-            RowError(number, "display_name", _("At most %(limit)d characters.") % {"limit": DISPLAY_NAME_MAX})
-        )
+    try:
+        validate_display_name(display_name)
+    except ValidationError as error:
+        errors.extend(RowError(number, "display_name", message) for message in error.messages)
 
     role = values.get("role", "").lower() or Membership.Role.MEMBER
     if role not in Membership.Role.values:

@@ -122,7 +122,9 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     """Listed among the subject's trainers (a course's ``trainers``)."""
     if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
         return False
-    return subject.trainers.filter(pk=user.pk).exists()
+    # By the primary key's own name: in a Wagtail preview ``trainers`` is modelcluster's in-memory FakeQuerySet,
+    # which knows fields but not the ``pk`` alias.
+    return subject.trainers.filter(**{user._meta.pk.name: user.pk}).exists()
 
 
 def runs(user: AnyUser | None, subject: Trained | None, association: Association | int | None) -> bool:

@@ -463,3 +463,30 @@ def membership_import(
             params={"association": association},
         )
     return ImportResult(created=len(to_create), updated=len(changed), unchanged=unchanged, users_created=len(new_users))
+
+
+@transaction.atomic
+def memberships_lapse_expired(*, today: date | None = None) -> int:
+    """Lapse every active membership whose ``valid_until`` has passed, with an audit row each (no actor: the
+    schedule did it). Idempotent: a second run finds none. Returns how many lapsed."""
+    today = today or timezone.localdate()
+    expired = list(
+        Membership.objects.select_for_update().filter(status=Status.ACTIVE, valid_until__lt=today).order_by("pk")
+    )
+    if not expired:
+        return 0
+    # Conditional: only rows still active and expired change, whatever happened since they were read.
+    Membership.objects.filter(pk__in=[m.pk for m in expired], status=Status.ACTIVE, valid_until__lt=today).update(
+        status=Status.LAPSED, updated_at=timezone.now()
+    )
+    events = []
+    for membership in expired:
+        old = _snapshot(membership)
+        membership.status = Status.LAPSED
+        events.append(
+            MembershipEvent(
+                membership=membership, actor=None, action=Action.LAPSED, old_value=old, new_value=_snapshot(membership)
+            )
+        )
+    MembershipEvent.objects.bulk_create(events)
+    return len(expired)

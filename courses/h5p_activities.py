@@ -1,8 +1,12 @@
 """H5P activities in lessons: the one module where courses meet the h5p app.
 
 The h5p app knows nothing of courses. Courses register the ``courses.lesson`` context with it: each H5P block
-of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only learners enrolled in the
-lesson's course may play it, and each recorded attempt refreshes the learner's lesson and course progress.
+of a lesson is played under the key ``courses.lesson:<lesson id>:<block id>``; only the package placed in that block
+is scored there. Learners enrolled in the lesson's course may play it, and so may the course's staff (its trainers,
+officers of its issuing association and site administrators), in the live lesson and in the preview of a draft.
+Every attempt at a live block is recorded under the player's own user, staff's too (they see that their activity
+scores); only an enrolled learner's attempt refreshes lesson and course progress (``lesson_progress_refresh`` acts
+for enrolled learners only).
 """
 
 PREFIX = "courses.lesson"
@@ -21,6 +25,11 @@ def context_key_parse(key: str) -> tuple[int, str] | None:
     return int(lesson_id), block_id
 
 
+def _h5p_block(lesson, block_id: str) -> dict | None:
+    """The raw data of the live lesson's H5P block ``block_id``, or None."""
+    return next((item for item in lesson.body.raw_data if item["type"] == "h5p" and item["id"] == block_id), None)
+
+
 def _lesson_with_h5p_block(key: str):
     from courses.models import LessonPage
 
@@ -29,22 +38,43 @@ def _lesson_with_h5p_block(key: str):
         return None
     lesson_id, block_id = parsed
     lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-    if lesson is None or not any(item["type"] == "h5p" and item["id"] == block_id for item in lesson.body.raw_data):
+    if lesson is None or _h5p_block(lesson, block_id) is None:
         return None
     return lesson
 
 
-def can_play(user, key: str) -> bool:
-    """Only learners with an active enrolment in the lesson's course play (and are scored)."""
-    from courses.models import Enrolment
-
-    if not getattr(user, "is_authenticated", False):
-        return False
+def holds_package(key: str, package_id: int) -> bool:
+    """True when the live lesson's block ``key`` names plays exactly ``package_id``."""
     lesson = _lesson_with_h5p_block(key)
     if lesson is None:
         return False
-    course_path = lesson.path[: -lesson.steplen]
-    return Enrolment.objects.filter(learner=user, course__path=course_path, status=Enrolment.Status.ACTIVE).exists()
+    block = _h5p_block(lesson, context_key_parse(key)[1])
+    value = block.get("value") if isinstance(block, dict) else None
+    placed = value.get("package") if isinstance(value, dict) else None
+    return isinstance(placed, int) and not isinstance(placed, bool) and placed == package_id
+
+
+def can_play(user, key: str) -> bool:
+    """Learners with an active enrolment play the activities of the live lesson; the course's staff
+    (``accounts.roles.runs``) play any activity of the lesson, including one only a draft they preview holds."""
+    from courses.models import Enrolment, LessonPage
+    from courses.permissions import is_course_staff
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    parsed = context_key_parse(key)
+    if parsed is None:
+        return False
+    lesson = LessonPage.objects.filter(pk=parsed[0]).first()
+    if lesson is None:
+        return False
+    block_id = parsed[1]
+    if lesson.live and any(item["type"] == "h5p" and item["id"] == block_id for item in lesson.body.raw_data):
+        course_path = lesson.path[: -lesson.steplen]
+        enrolled = Enrolment.objects.filter(learner=user, course__path=course_path, status=Enrolment.Status.ACTIVE)
+        if enrolled.exists():
+            return True
+    return is_course_staff(user=user, course=lesson.course())
 
 
 def on_attempt(user, key: str, attempt) -> None:
@@ -60,4 +90,4 @@ def h5p_context_register() -> None:
     """Called from CoursesConfig.ready(): lessons play H5P under the ``courses.lesson`` context."""
     from h5p.access import register_context
 
-    register_context(PREFIX, can_play=can_play, on_attempt=on_attempt)
+    register_context(PREFIX, can_play=can_play, holds_package=holds_package, on_attempt=on_attempt)

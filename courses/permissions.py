@@ -27,9 +27,15 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
         return _("This course has ended; it no longer takes new participants.")
     if course.enrolment_mode == EnrolmentMode.MEMBERS and not roles.is_current_member(user, course.issuer_id):
         return _("This course is for current members of %(association)s.") % {"association": course.issuer.name}
-    missing = [page.title for page in course.prerequisites.exclude(completions__learner=user)]
+    # By ids: in a preview ``course.prerequisites`` is an in-memory FakeQuerySet that cannot follow relations.
+    prerequisite_ids = [page.pk for page in course.prerequisites.all()]
+    missing = list(
+        CoursePage.objects.filter(pk__in=prerequisite_ids)
+        .exclude(completions__learner=user)
+        .values_list("title", flat=True)
+    )
     if missing:
-        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": ", ".join(missing)}
+        return _("Complete the prerequisite courses first: %(titles)s.") % {"titles": ", ".join(sorted(missing))}
     return None
 
 

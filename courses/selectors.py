@@ -113,11 +113,15 @@ def course_progress(*, user, course: CoursePage, lessons=None) -> CourseProgress
 
 
 def outline_sections(lessons) -> list[dict]:
-    """Lessons grouped under their section headings, in order."""
+    """Lessons grouped under their section headings, in order, numbered through the whole course.
+
+    A lesson starts a section when it names a heading other than the current one (editors often repeat the
+    heading on each lesson of a section); ``start`` is the number of the section's first lesson.
+    """
     sections: list[dict] = []
-    for lesson in lessons:
-        if lesson.section or not sections:
-            sections.append({"heading": lesson.section, "lessons": []})
+    for number, lesson in enumerate(lessons, start=1):
+        if not sections or (lesson.section and lesson.section != sections[-1]["heading"]):
+            sections.append({"heading": lesson.section, "lessons": [], "start": number})
         sections[-1]["lessons"].append(lesson)
     return sections
 
@@ -130,7 +134,8 @@ def course_overview(*, course: CoursePage, user) -> dict:
         "sections": outline_sections(lessons),
         "trainers": list(course.trainers.all()),
         "skills": list(course.skills.order_by("name")),
-        "prerequisites": list(course.prerequisites.live()),
+        # In a preview the relation is modelcluster's in-memory FakeQuerySet: filter in Python, which both accept.
+        "prerequisites": [page for page in course.prerequisites.all() if page.live],
         "enrolment": None,
         "progress": None,
         "is_staff": False,

@@ -1,8 +1,12 @@
 """Who may play a package where: host apps register a context prefix; h5p never imports them.
 
 A context key is ``"<prefix>:<rest>"``, e.g. ``"courses.lesson:42:3f2a..."``. The host app registers its prefix
-once (in ``AppConfig.ready()``) with ``can_play(user, context_key)`` and, optionally,
-``on_attempt(user, context_key, attempt)``, which runs inside the transaction that records the attempt.
+once (in ``AppConfig.ready()``) with
+
+- ``can_play(user, context_key)``: may this person play (and be scored) there;
+- ``holds_package(context_key, package_id)``: is this the package placed there (a statement about any other
+  package is refused, so a learner cannot score a lesson with an easy package from elsewhere);
+- optionally ``on_attempt(user, context_key, attempt)``, which runs inside the transaction that records the attempt.
 """
 
 from collections.abc import Callable
@@ -19,6 +23,7 @@ CONTEXT_KEY_MAX_LENGTH = 255
 class ContextRegistration:
     prefix: str
     can_play: Callable[[Any, str], bool]
+    holds_package: Callable[[str, int], bool]
     on_attempt: Callable[[Any, str, "H5PAttempt"], None] | None
 
 
@@ -29,12 +34,15 @@ def register_context(
     prefix: str,
     *,
     can_play: Callable[[Any, str], bool],
+    holds_package: Callable[[str, int], bool],
     on_attempt: Callable[[Any, str, "H5PAttempt"], None] | None = None,
 ) -> None:
     """Register (or replace: safe when ``ready()`` runs twice) the rules for keys starting with ``prefix:``."""
     if not prefix or ":" in prefix or prefix != prefix.strip():
         raise ValueError(f"An H5P context prefix must be non-empty, without ':' or spaces: {prefix!r}")
-    _registry[prefix] = ContextRegistration(prefix=prefix, can_play=can_play, on_attempt=on_attempt)
+    _registry[prefix] = ContextRegistration(
+        prefix=prefix, can_play=can_play, holds_package=holds_package, on_attempt=on_attempt
+    )
 
 
 def unregister_context(prefix: str) -> None:
@@ -60,3 +68,11 @@ def context_can_play(*, user, context_key: str) -> bool:
     if registration is None:
         return False
     return bool(registration.can_play(user, context_key))
+
+
+def context_holds_package(*, context_key: str, package_id: int) -> bool:
+    """True only when the context's host app confirms that ``package_id`` is the package placed there."""
+    registration = context_registration(context_key)
+    if registration is None or isinstance(package_id, bool) or not isinstance(package_id, int):
+        return False
+    return bool(registration.holds_package(context_key, package_id))

@@ -9,7 +9,10 @@ from h5p.validation import PackageRejected, package_inspect
 
 
 class H5PPackageForm(WagtailAdminModelForm):
-    """Create: upload and validate a .h5p file (nothing is written unless it is accepted). Edit: rename."""
+    """Create: upload and validate a .h5p file (nothing is written unless it is accepted). Edit: rename.
+
+    The person (``for_user``) decides whether the package may install or change library code.
+    """
 
     upload = forms.FileField(
         label=_("H5P file"),
@@ -35,12 +38,20 @@ class H5PPackageForm(WagtailAdminModelForm):
             ) % {"limit": filesizeformat(settings.H5P_MAX_UPLOAD_BYTES)}
         self.inspected = None
 
+    @property
+    def uploader(self):
+        user = getattr(self, "for_user", None)
+        return user if getattr(user, "is_authenticated", False) else None
+
     def clean_upload(self):
         uploaded = self.cleaned_data["upload"]
+        if self.uploader is None:
+            # A web upload always has a person; None would mean a trusted command (see library_may_install).
+            raise forms.ValidationError(_("Please log in to upload a package."), code="login_required")
         try:
             self.inspected = package_inspect(uploaded)
         except PackageRejected as error:
-            raise forms.ValidationError(error.message, code="rejected") from error
+            raise forms.ValidationError(error.message, code=error.code) from error
         existing = H5PPackage.objects.filter(content_hash=self.inspected.content_hash).first()
         if existing is not None:
             raise forms.ValidationError(
@@ -48,6 +59,10 @@ class H5PPackageForm(WagtailAdminModelForm):
                 code="duplicate",
                 params={"title": existing.title},
             )
+        try:
+            services.package_libraries_check(inspected=self.inspected, user=self.uploader)
+        except PackageRejected as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
         return uploaded
 
     def save(self, commit=True):
@@ -57,7 +72,7 @@ class H5PPackageForm(WagtailAdminModelForm):
             self.instance = services.package_upload(
                 uploaded_file=self.cleaned_data["upload"],
                 title=self.cleaned_data.get("title") or "",
-                uploaded_by=self.for_user if getattr(self.for_user, "is_authenticated", False) else None,
+                uploaded_by=self.uploader,
                 inspected=self.inspected,
             )
         except PackageRejected as error:

@@ -10,6 +10,89 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class H5PLibrary(models.Model):
+    """An installed H5P library: its version and the SHA-256 of each of its files.
+
+    A package brings its own copy of every library it uses and is served from that copy; the record says which
+    code was accepted. Installing a library, or changing an installed one, needs ``h5p.install_library``.
+    """
+
+    machine_name = models.CharField(_("machine name"), max_length=255)
+    major_version = models.PositiveIntegerField(_("major version"))
+    minor_version = models.PositiveIntegerField(_("minor version"))
+    patch_version = models.PositiveIntegerField(_("patch version"), default=0)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    files = models.JSONField(_("files (path to SHA-256)"), default=dict)
+    digest = models.CharField(_("SHA-256 of the whole library"), max_length=64)
+    installed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("installed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    installed_at = models.DateTimeField(_("installed at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P library")
+        verbose_name_plural = _("H5P libraries")
+        ordering = ["machine_name", "major_version", "minor_version"]
+        permissions = [("install_library", _("Can install or change H5P library code"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["machine_name", "major_version", "minor_version"], name="h5p_library_unique_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.machine_name} {self.version}"
+
+    @property
+    def version(self) -> str:
+        return f"{self.major_version}.{self.minor_version}.{self.patch_version}"
+
+
+class H5PLibraryChange(models.Model):
+    """Audit: who installed or changed which library code, when, from which digest to which."""
+
+    class Action(models.TextChoices):
+        INSTALLED = "installed", _("installed")
+        UPDATED = "updated", _("updated")
+
+    library = models.ForeignKey(H5PLibrary, verbose_name=_("library"), on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    patch_version = models.PositiveIntegerField(_("patch version"))
+    digest_before = models.CharField(_("digest before"), max_length=64, blank=True)
+    digest_after = models.CharField(_("digest after"), max_length=64)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P library change")
+        verbose_name_plural = _("H5P library changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.library}: {self.get_action_display()}"
+
+
 class H5PPackage(models.Model):
     """A validated, self-contained .h5p file, extracted once under ``h5p/<content_hash>/``."""
 
@@ -30,11 +113,16 @@ class H5PPackage(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    libraries = models.ManyToManyField(
+        H5PLibrary, verbose_name=_("libraries"), related_name="packages", blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("H5P package")
         verbose_name_plural = _("H5P packages")
         ordering = ["title", "pk"]
+        # Wagtail's snippet chooser has no permission of its own; this one decides who may pick packages.
+        permissions = [("choose_h5ppackage", _("Can choose H5P packages"))]
 
     def __str__(self):
         return self.title

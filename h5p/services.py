@@ -1,31 +1,42 @@
-"""Writes of the h5p app: uploading packages, recording xAPI statements and attempts, saving resume state."""
+"""Writes of the h5p app: uploading packages (and installing their libraries), recording xAPI statements and
+attempts, saving resume state."""
 
 import contextlib
 import math
 import re
 import shutil
+import uuid
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from h5p.access import context_registration
-from h5p.models import H5PAttempt, H5PPackage, H5PUserState, XAPIStatement
-from h5p.validation import InspectedPackage, PackageRejected, package_inspect
+from accounts.refusals import Refusal
+from h5p.access import context_holds_package, context_registration
+from h5p.models import H5PAttempt, H5PLibrary, H5PLibraryChange, H5PPackage, H5PUserState, XAPIStatement
+from h5p.validation import InspectedLibrary, InspectedPackage, PackageRejected, package_inspect
 
 __all__ = [
+    "LIBRARY_PERMISSION",
     "PackageRejected",
     "StatementRejected",
+    "library_may_install",
+    "package_libraries_check",
     "package_upload",
     "user_state_delete",
     "user_state_save",
     "xapi_statement_record",
 ]
+
+LIBRARY_PERMISSION = "h5p.install_library"
+# How far a claimed scaled score may be from raw / max (H5P rounds it to a few decimals).
+SCALED_TOLERANCE = 0.01
 
 SCORING_VERBS = frozenset(
     {
@@ -39,12 +50,119 @@ _ISO_DURATION = re.compile(
 )
 
 
-class StatementRejected(Exception):
-    """An xAPI statement that does not belong where it was posted; ``message`` says why."""
+class StatementRejected(Refusal):
+    """An xAPI statement that is malformed (400) or does not belong where it was posted (403); nothing is written."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, *, code: str = "statement_rejected", status: int = 400):
+        super().__init__(message, code=code, status=status)
+
+
+# ---------------------------------------------------------------------------------------------- libraries
+
+
+def library_may_install(user) -> bool:
+    """Installing or changing library code: ``h5p.install_library`` (site administrators have every permission).
+
+    ``None`` is a trusted command (demo data, management commands), never a web request: forms pass the person.
+    """
+    if user is None:
+        return True
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(LIBRARY_PERMISSION))
+
+
+def _library_names(libraries) -> str:
+    return ", ".join(sorted(library.key for library in libraries))
+
+
+def _libraries_plan(*, inspected: InspectedPackage, lock: bool = False):
+    """(installed, new, changed): what the package's libraries are against the installed ones."""
+    keys = {(library.machine_name, library.major, library.minor) for library in inspected.libraries}
+    records = H5PLibrary.objects.filter(machine_name__in={key[0] for key in keys})
+    if lock:
+        records = records.select_for_update()
+    installed = {(record.machine_name, record.major_version, record.minor_version): record for record in records}
+    new: list[InspectedLibrary] = []
+    changed: list[tuple[H5PLibrary, InspectedLibrary]] = []
+    for library in inspected.libraries:
+        record = installed.get((library.machine_name, library.major, library.minor))
+        if record is None:
+            new.append(library)
+        elif record.digest != library.digest:
+            changed.append((record, library))
+    return installed, new, changed
+
+
+def package_libraries_check(*, inspected: InspectedPackage, user) -> None:
+    """Refuse a package whose libraries would install or change code ``user`` may not install. Writes nothing."""
+    if library_may_install(user):
+        return
+    _installed, new, changed = _libraries_plan(inspected=inspected)
+    if new:
+        raise PackageRejected(
+            _(
+                "This package uses the library %(libraries)s, which is not installed on this site. "
+                "Library code runs in every learner's browser, so only a site administrator may install it: "
+                "ask a site administrator to install library %(libraries)s."
+            )
+            % {"libraries": _library_names(new)},
+            code="library_not_installed",
+            status=403,
+        )
+    if changed:
+        raise PackageRejected(
+            _(
+                "This package brings its own copy of the library %(libraries)s, which differs from the installed one. "
+                "Only a site administrator may change library code: export the content with the installed version, "
+                "or ask a site administrator to install this one."
+            )
+            % {"libraries": _library_names(library for _record, library in changed)},
+            code="library_changed",
+            status=403,
+        )
+
+
+def _libraries_install(*, inspected: InspectedPackage, user) -> list[H5PLibrary]:
+    """Inside the upload's transaction: install new libraries and update changed ones (with audit rows)."""
+    installed, new, changed = _libraries_plan(inspected=inspected, lock=True)
+    if (new or changed) and not library_may_install(user):
+        package_libraries_check(inspected=inspected, user=user)  # raises with the precise message
+    records = {}
+    for library in new:
+        record = H5PLibrary.objects.create(
+            machine_name=library.machine_name,
+            major_version=library.major,
+            minor_version=library.minor,
+            patch_version=library.patch,
+            title=library.title,
+            files=library.files,
+            digest=library.digest,
+            installed_by=user,
+            updated_by=user,
+        )
+        H5PLibraryChange.objects.create(
+            library=record,
+            action=H5PLibraryChange.Action.INSTALLED,
+            patch_version=library.patch,
+            digest_after=library.digest,
+            changed_by=user,
+        )
+        records[library.key] = record
+    for record, library in changed:
+        before = record.digest
+        record.patch_version, record.title, record.files = library.patch, library.title, library.files
+        record.digest, record.updated_by = library.digest, user
+        record.save(update_fields=["patch_version", "title", "files", "digest", "updated_by", "updated_at"])
+        H5PLibraryChange.objects.create(
+            library=record,
+            action=H5PLibraryChange.Action.UPDATED,
+            patch_version=library.patch,
+            digest_before=before,
+            digest_after=library.digest,
+            changed_by=user,
+        )
+    result = list(installed.values()) + list(records.values())
+    wanted = {(library.machine_name, library.major, library.minor) for library in inspected.libraries}
+    return [record for record in result if (record.machine_name, record.major_version, record.minor_version) in wanted]
 
 
 # ---------------------------------------------------------------------------------------------- packages
@@ -72,9 +190,12 @@ def _storage_delete_tree(prefix: str) -> None:
 def package_upload(
     *, uploaded_file, title: str, uploaded_by=None, inspected: InspectedPackage | None = None
 ) -> H5PPackage:
-    """Validate, extract under ``h5p/<sha256>/`` and record a package.
+    """Validate, extract under ``h5p/<sha256>/`` and record a package with the libraries it uses.
 
     Idempotent by content: identical bytes return the existing package and its extraction.
+    Libraries not yet installed, or whose packaged copy differs from the installed one, are installed/updated
+    only for someone who ``library_may_install`` (``uploaded_by=None`` is a trusted command); for anyone else
+    the package is refused.
     Raises ``PackageRejected``; a refused package leaves no row and no file behind.
     ``inspected`` is ``package_inspect(uploaded_file)`` when the caller already ran it (the admin form
     validates before saving), so a large upload is not unzipped and hashed twice.
@@ -84,6 +205,7 @@ def package_upload(
     existing = H5PPackage.objects.filter(content_hash=inspected.content_hash).first()
     if existing is not None:
         return existing
+    package_libraries_check(inspected=inspected, user=uploaded_by)
 
     prefix = package_storage_prefix(inspected.content_hash)
     original_name = f"h5p/originals/{inspected.content_hash}.h5p"
@@ -94,6 +216,7 @@ def package_upload(
     written_original = ""
     try:
         with transaction.atomic():
+            libraries = _libraries_install(inspected=inspected, user=uploaded_by)
             for name, data in inspected.files.items():
                 target = f"{prefix}/{name}"
                 saved = default_storage.save(target, ContentFile(data))
@@ -112,9 +235,21 @@ def package_upload(
                 total_size=inspected.total_size,
                 uploaded_by=uploaded_by,
             )
-    except IntegrityError:
+            package.libraries.set(libraries)
+    except IntegrityError as error:
         # The same bytes were uploaded concurrently; that upload owns the files now.
-        return H5PPackage.objects.get(content_hash=inspected.content_hash)
+        concurrent = H5PPackage.objects.filter(content_hash=inspected.content_hash).first()
+        if concurrent is not None:
+            return concurrent
+        # Someone installed one of these libraries at the same moment: nothing of ours was kept.
+        _storage_delete_tree(prefix)
+        if written_original:
+            default_storage.delete(written_original)
+        raise PackageRejected(
+            _("Another upload installed the same library just now. Please upload the package again."),
+            code="conflict",
+            status=409,
+        ) from error
     except BaseException:
         _storage_delete_tree(prefix)
         if written_original:
@@ -195,49 +330,98 @@ def _verb(statement: dict) -> str:
 
 
 def _score(statement: dict) -> dict | None:
-    """raw, max, min and a server-computed scaled score, or None when the statement carries no usable score."""
+    """raw, max, min and the scaled score we derive, or None when the statement carries no score at all.
+
+    Raises ``StatementRejected`` for a score that cannot be true: raw outside ``0..max``, ``max <= 0``,
+    ``min > raw``, or a claimed ``scaled`` that is not raw / max.
+    """
     result = statement.get("result")
-    if not isinstance(result, dict) or not isinstance(result.get("score"), dict):
+    if result is None:
         return None
-    score = result["score"]
+    if not isinstance(result, dict):
+        raise StatementRejected(_("The statement's result must be an object."), code="score_invalid")
+    score = result.get("score")
+    if score is None:
+        return None
+    if not isinstance(score, dict):
+        raise StatementRejected(_("The statement's score must be an object."), code="score_invalid")
     raw, maximum = _number(score.get("raw")), _number(score.get("max"))
-    minimum = _number(score.get("min")) or 0.0
-    if raw is None or maximum is None or maximum < 0:
-        return None
-    scaled = raw / maximum if maximum > 0 else _number(score.get("scaled")) or 0.0
+    minimum = _number(score["min"]) if "min" in score else 0.0
+    if raw is None or maximum is None or minimum is None:
+        raise StatementRejected(_("The score needs numbers for raw and max."), code="score_invalid")
+    if maximum <= 0:
+        raise StatementRejected(_("The maximum score must be greater than zero."), code="score_invalid")
+    if not 0 <= raw <= maximum:
+        raise StatementRejected(_("The score must be between zero and the maximum score."), code="score_invalid")
+    if minimum > raw:
+        raise StatementRejected(_("The score is below the minimum score."), code="score_invalid")
+    scaled = raw / maximum
+    if "scaled" in score:
+        claimed = _number(score["scaled"])
+        if claimed is None or abs(claimed - scaled) > SCALED_TOLERANCE:
+            raise StatementRejected(_("The scaled score does not match the score."), code="score_invalid")
     return {
         "raw_score": raw,
         "max_score": maximum,
         "min_score": minimum,
-        "scaled_score": min(1.0, max(0.0, scaled)),
+        "scaled_score": scaled,
         "completion": result.get("completion") is True,
         "success": result.get("success") if isinstance(result.get("success"), bool) else None,
         "duration": _duration(result.get("duration")),
     }
 
 
+def _statement_id(statement: dict) -> str:
+    """The statement's ``id``, required as a UUID (the player adds one), in canonical form."""
+    value = statement.get("id")
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) and len(value) <= 64 else ""
+    except ValueError:
+        return ""
+
+
+def _rate_limited(user) -> bool:
+    """Fixed window per learner, counted in the shared cache: H5P_XAPI_RATE_LIMIT statements a window."""
+    window = max(1, settings.H5P_XAPI_RATE_WINDOW)
+    key = f"h5p:xapi-rate:{user.pk}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > settings.H5P_XAPI_RATE_LIMIT
+
+
 def xapi_statement_record(*, user, package: H5PPackage, context_key: str, statement: dict) -> H5PAttempt | None:
     """Record a statement from ``user`` (never the statement's actor) and, when it is a top-level scored
     ``answered``/``completed``, an attempt; the context's ``on_attempt`` runs in the same transaction.
 
-    Idempotent per statement id: a retry returns the attempt recorded the first time (or None).
-    Raises ``StatementRejected`` when the statement is not about this package in this context.
-    Access (``context_can_play``) is the caller's check.
+    Idempotent per statement id (a UUID, unique per user): a repeat returns the attempt recorded the first
+    time (or None). Raises ``StatementRejected`` (nothing written) when the statement is not about this package
+    in this context, the package is not the one placed in the context, or its score cannot be true; raises
+    ``Refusal`` (429) beyond the learner's rate. Access (``context_can_play``) is the caller's check.
     """
+    if _rate_limited(user):
+        raise Refusal.too_many(_("Too many results were sent. Please wait a minute and try again."))
     if not isinstance(statement, dict):
         raise StatementRejected(_("The statement must be a JSON object."))
+    if not context_holds_package(context_key=context_key, package_id=package.pk):
+        raise StatementRejected(_("This activity does not play that package here."), code="wrong_package", status=403)
     iri = activity_iri(package_id=package.pk, context_key=context_key)
     object_id = _object_id(statement)
     if object_id != iri and not object_id.startswith(iri + "?"):
-        raise StatementRejected(_("The statement is not about this activity."))
+        raise StatementRejected(_("The statement is not about this activity."), code="wrong_activity", status=403)
     verb = _verb(statement)
     if not verb:
         raise StatementRejected(_("The statement has no verb."))
-    statement_id = statement.get("id") if isinstance(statement.get("id"), str) else ""
-    if len(statement_id) > 64:
-        raise StatementRejected(_("The statement id is too long."))
+    statement_id = _statement_id(statement)
+    if not statement_id:
+        raise StatementRejected(_("The statement needs an id (a UUID)."), code="statement_id")
+    score = _score(statement)
 
     stored = dict(statement)
+    stored["id"] = statement_id
     # The server decides who acted: the session user, whatever the browser claimed.
     stored["actor"] = {
         "objectType": "Agent",
@@ -246,12 +430,9 @@ def xapi_statement_record(*, user, package: H5PPackage, context_key: str, statem
     registration = context_registration(context_key)
 
     with transaction.atomic():
-        if statement_id:
-            previous = (
-                XAPIStatement.objects.filter(user=user, statement_id=statement_id).select_related("attempt").first()
-            )
-            if previous is not None:
-                return getattr(previous, "attempt", None)
+        previous = XAPIStatement.objects.filter(user=user, statement_id=statement_id).select_related("attempt").first()
+        if previous is not None:
+            return getattr(previous, "attempt", None)
         try:
             with transaction.atomic():
                 record = XAPIStatement.objects.create(
@@ -265,10 +446,7 @@ def xapi_statement_record(*, user, package: H5PPackage, context_key: str, statem
         except IntegrityError:
             previous = XAPIStatement.objects.select_related("attempt").get(user=user, statement_id=statement_id)
             return getattr(previous, "attempt", None)
-        if verb not in SCORING_VERBS or _is_child(statement) or object_id != iri:
-            return None
-        score = _score(statement)
-        if score is None:
+        if verb not in SCORING_VERBS or _is_child(statement) or object_id != iri or score is None:
             return None
         attempt = H5PAttempt.objects.create(
             user=user, package=package, context_key=context_key, statement=record, **score

@@ -1,9 +1,11 @@
 """Reading an uploaded .h5p safely: strict limits, pyh5p's checks, and a clear message for every refusal.
 
-Nothing here writes anything: ``package_inspect`` either returns what it read or raises ``PackageRejected``.
+Nothing here writes anything: ``package_inspect`` either returns what it read (with content.json sanitised
+against the libraries' semantics, and each library's files hashed) or raises ``PackageRejected``.
 """
 
 import hashlib
+import json
 import re
 import zipfile
 import zlib
@@ -16,17 +18,40 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from accounts.refusals import Refusal
+from h5p.sanitise import content_sanitise
+
 # validate() keywords that refuse an upload. "additionalProperties" (a stray top-level file such as
 # H5P_CONTENT_HERE.txt in real exports) is harmless: the player never loads it.
 REFUSING_KEYWORDS = frozenset({"required", "type", "dependency", "path", "asset"})
 
 
-class PackageRejected(Exception):
-    """The upload is not a safe, self-contained H5P package; ``message`` says why, for the uploader."""
+class PackageRejected(Refusal):
+    """The upload is not a safe, self-contained H5P package (or may not be installed by this person).
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    A ``Refusal`` (400 unless said otherwise): forms attach it to the upload field, views answer with it.
+    """
+
+    def __init__(self, message, *, code: str = "package_rejected", status: int = 400):
+        super().__init__(message, code=code, status=status)
+
+
+@dataclass(frozen=True, slots=True)
+class InspectedLibrary:
+    """A library folder of the package: its version and the SHA-256 of each file (path relative to the folder)."""
+
+    machine_name: str
+    major: int
+    minor: int
+    patch: int
+    title: str
+    directory: str
+    files: dict[str, str]
+    digest: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.machine_name} {self.major}.{self.minor}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +61,7 @@ class InspectedPackage:
     metadata: dict[str, Any]
     main_library: str
     files: dict[str, bytes]
+    libraries: tuple[InspectedLibrary, ...] = ()
 
     @property
     def total_size(self) -> int:
@@ -182,6 +208,47 @@ def _check_self_contained(package: pyh5p.H5PPackage) -> str:
     return f"{main_name} {major}.{minor}"
 
 
+def library_digest(files: dict[str, str]) -> str:
+    """One SHA-256 for a whole library: over its sorted ``path NUL sha256`` lines."""
+    lines = "".join(f"{path}\0{digest}\n" for path, digest in sorted(files.items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def _inspected_libraries(package: pyh5p.H5PPackage) -> tuple[InspectedLibrary, ...]:
+    result = []
+    for library in package.libraries:
+        files = {path: hashlib.sha256(data).hexdigest() for path, data in library.files.items()}
+        title = library.metadata.get("title")
+        result.append(
+            InspectedLibrary(
+                machine_name=library.id.machine_name,
+                major=library.id.major,
+                minor=library.id.minor,
+                patch=library.id.patch,
+                title=title[:255] if isinstance(title, str) else "",
+                directory=library.id.directory_name,
+                files=files,
+                digest=library_digest(files),
+            )
+        )
+    return tuple(result)
+
+
+def _sanitised_content(package: pyh5p.H5PPackage, main_library: str) -> bytes:
+    """content.json filtered by the semantics of the packaged libraries (see ``h5p.sanitise``)."""
+    semantics = {}
+    for library in package.libraries:
+        try:
+            raw = library.semantics_raw
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise PackageRejected(
+                _("The semantics.json of %(name)s is not valid.") % {"name": library.id.directory_name}
+            ) from error
+        semantics[f"{library.id.machine_name} {library.id.major}.{library.id.minor}"] = raw
+    content = content_sanitise(content=package.content or {}, main_library=main_library, libraries=semantics)
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def package_inspect(uploaded_file) -> InspectedPackage:
     """Read and validate an uploaded file in memory. Raises ``PackageRejected``; writes nothing."""
     max_bytes = settings.H5P_MAX_UPLOAD_BYTES
@@ -220,10 +287,13 @@ def package_inspect(uploaded_file) -> InspectedPackage:
     title = package.metadata.get("title")
     if not isinstance(title, str):
         raise PackageRejected(_("The package's h5p.json has no title."))
+    files = dict(package.files)
+    files["content/content.json"] = _sanitised_content(package, main_library)
     return InspectedPackage(
         content_hash=hashlib.sha256(data).hexdigest(),
         size=len(data),
         metadata=package.metadata,
         main_library=main_library,
-        files=package.files,
+        files=files,
+        libraries=_inspected_libraries(package),
     )

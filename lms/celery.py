@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
@@ -10,12 +11,17 @@ app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The one place for periodic work (Celery beat). Later issues add webinar reminders and poll closing.
+# The one place for periodic work (Celery beat in production; `manage.py run_periodic` under `make run`).
 app.conf.beat_schedule = {
+    "publish-scheduled-pages": {"task": "cms.publish_scheduled", "schedule": 60.0},
+    "lapse-expired-memberships": {"task": "accounts.memberships_lapse_expired", "schedule": crontab(hour=0, minute=15)},
     "webinars-reminders": {"task": "webinars.tasks.reminders_send", "schedule": 300.0},
     "webinars-attendance-poll": {"task": "webinars.tasks.attendance_poll_running", "schedule": 60.0},
     "webinars-sweep": {"task": "webinars.tasks.webinars_sweep", "schedule": 3600.0},
-    "webinars-recordings-retention": {"task": "webinars.tasks.recordings_expire", "schedule": 86400.0},
+    "webinars-recordings-retention": {
+        "task": "webinars.tasks.recordings_expire",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 

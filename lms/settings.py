@@ -5,6 +5,7 @@ Production (``DJANGO_ENV=production``) refuses to start on a development secret 
 Every variable read here is listed in ``.env.example``.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -267,6 +268,17 @@ H5P_MAX_FILE_BYTES = env_int("H5P_MAX_FILE_BYTES", 20 * 1024 * 1024)
 H5P_MAX_TOTAL_BYTES = env_int("H5P_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 H5P_MAX_COMPRESSION_RATIO = env_int("H5P_MAX_COMPRESSION_RATIO", 100)
 H5P_STATE_SAVE_SECONDS = env_int("H5P_STATE_SAVE_SECONDS", 30)
+# xAPI statements one learner may post per window (a whole activity sends a few dozen at most).
+H5P_XAPI_RATE_LIMIT = env_int("H5P_XAPI_RATE_LIMIT", 120)
+H5P_XAPI_RATE_WINDOW = env_int("H5P_XAPI_RATE_WINDOW", 60)
+# Where the sandboxed player document and the package files are served from ("https://h5p.example-content.org").
+# Empty: the host of each request (development). In production, a host name on another site that points at this same
+# application (and is in ALLOWED_HOSTS), so package code never shares the site's cookies or storage.
+H5P_CONTENT_ORIGIN = env_str("H5P_CONTENT_ORIGIN", "").rstrip("/")
+if H5P_CONTENT_ORIGIN and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", H5P_CONTENT_ORIGIN):
+    raise ImproperlyConfigured(f"H5P_CONTENT_ORIGIN={H5P_CONTENT_ORIGIN!r} must be an origin: https://host[:port].")
+# How long a signed link to a package's files stays valid, in seconds (at least this long, at most an hour longer).
+H5P_CONTENT_URL_SECONDS = env_int("H5P_CONTENT_URL_SECONDS", 6 * 3600)
 
 # Certificates: public verification lookups allowed per client IP and window (seconds), counted in the cache.
 CERTIFICATES_VERIFY_RATE_LIMIT = env_int("CERTIFICATES_VERIFY_RATE_LIMIT", 30)

@@ -1,7 +1,7 @@
 from django import template
 
 from h5p.access import context_can_play
-from h5p.player import player_config
+from h5p.player import player_embed
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def h5p_player_config(context, package, context_key):
         return {"status": "login"}
     if package is None or not context_can_play(user=user, context_key=context_key):
         return {"status": "forbidden"}
-    return {"status": "ok", "config": player_config(user=user, package=package, context_key=context_key)}
+    return {"status": "ok", "config": player_embed(request=request, package=package, context_key=context_key)}

@@ -1,7 +1,10 @@
 /*
- * Starts the vendored h5p-standalone player for every [data-h5p-player] element and posts the xAPI
- * statements it emits to the server. No inline scripts: everything comes from data-h5p-* attributes.
- * Players start one at a time (h5p-standalone keeps one global H5PIntegration while it sets up a player).
+ * The page's side of the sandboxed H5P player. Each [data-h5p-player] element holds an
+ * <iframe sandbox="allow-scripts"> whose document (static/h5p/sandbox.js) runs the package in an opaque origin.
+ * The two talk only by postMessage: this script accepts a message only from its own iframe's window (and from the
+ * opaque origin "null"), checks its shape, and then itself posts xAPI statements to the server and loads and saves
+ * the learner's resume state, with this page's session and CSRF token. The player never sees either.
+ * No inline scripts: everything comes from data-h5p-* attributes.
  */
 (function () {
   "use strict";
@@ -11,28 +14,11 @@
     return;
   }
 
+  var FIELD = /^[A-Za-z0-9_.:-]{1,64}$/;
+  var MAX_STATEMENT = 60 * 1024; // characters of JSON; the server refuses bodies over 64 KB
+  var MAX_STATE = 64 * 1024;
+  var MAX_HEIGHT = 50000;
   var players = [];
-  var mainBundle = null;
-  var queue = Promise.resolve();
-  var listening = false;
-
-  function loadMainBundle(src) {
-    if (window.H5PStandalone) {
-      return Promise.resolve();
-    }
-    if (!mainBundle) {
-      mainBundle = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = src;
-        script.onload = resolve;
-        script.onerror = function () {
-          reject(new Error("The H5P player could not be loaded."));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return mainBundle;
-  }
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -47,9 +33,11 @@
     window.crypto.getRandomValues(bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
+    var hex = Array.prototype.map
+      .call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      })
+      .join("");
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
@@ -59,76 +47,86 @@
     });
   }
 
+  function isObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
   function show(player, kind, text) {
     var status = document.querySelector('[data-h5p-status-for="' + player.el.id + '"]');
     var error = document.querySelector('[data-h5p-error-for="' + player.el.id + '"]');
     if (kind === "status") {
       if (error) error.textContent = "";
       if (status) status.textContent = text;
-    } else {
-      if (error) error.textContent = text;
+    } else if (error) {
+      error.textContent = text;
     }
   }
 
-  function playerFor(objectId) {
-    for (var i = 0; i < players.length; i++) {
-      var iri = players[i].iri;
-      if (objectId === iri || objectId.indexOf(iri + "?") === 0) {
-        return players[i];
-      }
-    }
-    return null;
+  function request(url, options) {
+    return fetch(url, options).then(function (response) {
+      return response
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (body) {
+          if (!response.ok) {
+            var failure = new Error(body.error || response.statusText);
+            failure.final = response.status < 500;
+            throw failure;
+          }
+          return body;
+        });
+    });
   }
 
-  function post(player, statement, retriesLeft) {
-    return fetch(player.xapiUrl, {
+  function postJson(url, body, keepalive) {
+    return request(url, {
       method: "POST",
       credentials: "same-origin",
+      keepalive: Boolean(keepalive),
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ package: Number(player.packageId), context: player.context, statement: statement }),
-    })
-      .then(function (response) {
-        return response
-          .json()
-          .catch(function () {
-            return {};
-          })
-          .then(function (body) {
-            if (!response.ok) {
-              var failure = new Error(body.error || response.statusText);
-              failure.final = response.status < 500;
-              throw failure;
-            }
-            return body;
-          });
-      })
-      .catch(function (failure) {
-        // Network errors and server errors are retried with the same statement id: the server ignores repeats.
-        if (!failure.final && retriesLeft > 0) {
-          return new Promise(function (resolve) {
-            setTimeout(resolve, 1000 * (4 - retriesLeft));
-          }).then(function () {
-            return post(player, statement, retriesLeft - 1);
-          });
-        }
-        throw failure;
-      });
+      body: body,
+    });
   }
 
-  function onStatement(event) {
-    var statement = event && event.data && event.data.statement;
-    if (!statement || !statement.object || typeof statement.object.id !== "string") {
+  // ---------------------------------------------------------------------------------------------- xAPI
+
+  function postStatement(player, statement, retriesLeft) {
+    var body = JSON.stringify({ package: Number(player.packageId), context: player.context, statement: statement });
+    return postJson(player.xapiUrl, body).catch(function (failure) {
+      // Network errors and server errors are retried with the same statement id: the server ignores repeats.
+      if (!failure.final && retriesLeft > 0) {
+        return new Promise(function (resolve) {
+          setTimeout(resolve, 1000 * (4 - retriesLeft));
+        }).then(function () {
+          return postStatement(player, statement, retriesLeft - 1);
+        });
+      }
+      throw failure;
+    });
+  }
+
+  function onStatement(player, statement) {
+    if (!isObject(statement) || !isObject(statement.object) || typeof statement.object.id !== "string") {
       return;
     }
-    var player = playerFor(statement.object.id);
-    if (!player) {
+    var objectId = statement.object.id;
+    if (objectId !== player.iri && objectId.indexOf(player.iri + "?") !== 0) {
+      return; // not about this activity
+    }
+    if (!isObject(statement.verb) || typeof statement.verb.id !== "string") {
       return;
     }
-    var copy = JSON.parse(JSON.stringify(statement));
-    if (!copy.id) {
+    var text = JSON.stringify(statement);
+    if (text.length > MAX_STATEMENT) {
+      return;
+    }
+    var copy = JSON.parse(text);
+    if (typeof copy.id !== "string" || !copy.id) {
       copy.id = uuid();
     }
-    post(player, copy, 3)
+    postStatement(player, copy, 3)
       .then(function (body) {
         if (body.attempt) {
           show(player, "status", format(player.messages.saved, { raw: body.attempt.raw, max: body.attempt.max }));
@@ -140,68 +138,155 @@
       });
   }
 
-  function listen() {
-    if (listening || !window.H5P || !window.H5P.externalDispatcher) {
+  // ---------------------------------------------------------------------------------------------- resume state
+
+  function stateQuery(player, dataType, subContentId) {
+    return (
+      "?context=" +
+      encodeURIComponent(player.context) +
+      "&dataType=" +
+      encodeURIComponent(dataType) +
+      "&subContentId=" +
+      encodeURIComponent(subContentId)
+    );
+  }
+
+  function loadState(player) {
+    return request(player.stateUrl + stateQuery(player, "state", "0"), { credentials: "same-origin" })
+      .then(function (body) {
+        return typeof body.data === "string" ? body.data : null;
+      })
+      .catch(function () {
+        return null; // the activity still plays, from the start
+      });
+  }
+
+  function onState(player, message) {
+    var dataType = message.dataType;
+    var subContentId = message.subContentId;
+    var data = message.data;
+    if (typeof dataType !== "string" || !FIELD.test(dataType)) return;
+    if (typeof subContentId !== "string" || !FIELD.test(subContentId)) return;
+    if (data !== null && (typeof data !== "string" || data.length > MAX_STATE)) return;
+    var key = dataType + "/" + subContentId;
+    if (Object.prototype.hasOwnProperty.call(player.saved, key) && player.saved[key] === data) {
+      return; // unchanged: H5P offers the same state on every tick of its timer
+    }
+    player.saved[key] = data;
+    var body = JSON.stringify({
+      context: player.context,
+      dataType: dataType,
+      subContentId: subContentId,
+      data: data,
+      preload: message.preload !== false,
+      invalidate: message.invalidate === true,
+    });
+    // Saves go one after another, in order; keepalive lets the last one finish while the page unloads.
+    player.saving = player.saving
+      .then(function () {
+        return postJson(player.stateUrl, body, body.length < 60 * 1024);
+      })
+      .catch(function () {
+        delete player.saved[key]; // offer it again on the next tick
+      });
+  }
+
+  // ---------------------------------------------------------------------------------------------- the iframe
+
+  function onReady(player) {
+    if (player.initialising) {
       return;
     }
-    window.H5P.externalDispatcher.on("xAPI", onStatement);
-    listening = true;
+    player.initialising = true;
+    loadState(player).then(function (state) {
+      player.saved["state/0"] = state;
+      // The sandboxed document's origin is opaque: "*" is the only target origin that reaches it. What it gets is
+      // this learner's own saved answers to this activity, which the activity holds anyway.
+      player.frame.contentWindow.postMessage(
+        { type: "lis-h5p:init", iri: player.iri, state: state, saveSeconds: player.saveSeconds },
+        "*"
+      );
+      player.el.setAttribute("data-h5p-ready", "1");
+    });
   }
+
+  function onResize(player, height) {
+    if (typeof height !== "number" || !isFinite(height) || height < 0 || height > MAX_HEIGHT) {
+      return;
+    }
+    player.frame.style.blockSize = Math.ceil(height) + "px";
+  }
+
+  function playerForSource(source) {
+    for (var i = 0; i < players.length; i++) {
+      if (players[i].frame.contentWindow === source) {
+        return players[i];
+      }
+    }
+    return null;
+  }
+
+  window.addEventListener("message", function (event) {
+    var player = event.source ? playerForSource(event.source) : null;
+    // Only our own iframes, and only while they hold a sandboxed (opaque-origin) document.
+    if (!player || event.origin !== "null") {
+      return;
+    }
+    var message = event.data;
+    if (!isObject(message) || typeof message.type !== "string") {
+      return; // H5P core's own resizer messages ({context: "h5p", ...}) end here too
+    }
+    switch (message.type) {
+      case "lis-h5p:ready":
+        onReady(player);
+        break;
+      case "lis-h5p:xapi":
+        onStatement(player, message.statement);
+        break;
+      case "lis-h5p:state":
+        onState(player, message);
+        break;
+      case "lis-h5p:resize":
+        onResize(player, message.height);
+        break;
+      case "lis-h5p:error":
+        show(player, "error", player.messages.loadError);
+        break;
+      default:
+        break;
+    }
+  });
 
   function start(el) {
     if (el.getAttribute("data-h5p-started")) {
       return;
     }
+    var frame = el.querySelector("iframe");
+    if (!frame) {
+      return;
+    }
     el.setAttribute("data-h5p-started", "1");
     var data = el.dataset;
-    var player = {
+    var saveSeconds = parseInt(data.h5pSaveSeconds, 10);
+    players.push({
       el: el,
+      frame: frame,
       packageId: data.h5pPackage,
       context: data.h5pContext,
       iri: data.h5pIri,
       xapiUrl: data.h5pXapiUrl,
+      stateUrl: data.h5pStateUrl,
+      saveSeconds: saveSeconds > 0 ? saveSeconds : 0,
+      initialising: false,
+      saved: {},
+      saving: Promise.resolve(),
       messages: {
         saved: data.h5pMsgSaved,
         error: data.h5pMsgError,
         loadError: data.h5pMsgLoadError,
         network: data.h5pMsgNetwork,
       },
-    };
-    players.push(player);
-    queue = queue
-      .then(function () {
-        return loadMainBundle(data.h5pMainJs);
-      })
-      .then(function () {
-        el.textContent = "";
-        var saveSeconds = parseInt(data.h5pSaveSeconds, 10);
-        var options = {
-          id: el.id,
-          h5pJsonPath: data.h5pJsonPath,
-          frameJs: data.h5pFrameJs,
-          frameCss: data.h5pFrameCss,
-          xAPIObjectIRI: player.iri,
-          user: { name: data.h5pUserName, mail: data.h5pUserMail },
-          saveFreq: saveSeconds > 0 ? saveSeconds : false,
-          ajax: { contentUserDataUrl: data.h5pStateUrl },
-        };
-        if (data.h5pState) {
-          // Saved state, preloaded for sub-content 0 (H5P core reads contentUserData[0].state).
-          options.contentUserData = [{ state: data.h5pState }];
-        }
-        return new window.H5PStandalone.H5P(el, options);
-      })
-      .then(function () {
-        var frame = el.querySelector("iframe");
-        if (frame && data.h5pFrameTitle) {
-          frame.setAttribute("title", data.h5pFrameTitle);
-        }
-        listen();
-        el.setAttribute("data-h5p-ready", "1");
-      })
-      .catch(function () {
-        show(player, "error", player.messages.loadError);
-      });
+    });
   }
 
   function scan() {

@@ -221,3 +221,26 @@ def test_an_empty_upload_is_refused_by_the_form(admin_client):
     assert response.status_code == 400
     assert 'id="id_file_error"' in response.content.decode()
     assert counts() == before
+
+
+@pytest.mark.parametrize("name", ['"=HYPERLINK(""http://x.example"",""click"")"', "+SUM(1;2)", "@cmd", "-2+3", " =1+1"])
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_refused_and_nothing_is_imported(admin_client, name):
+    before = counts()
+    text = (
+        HEADER
+        + "fine.two@example.org,Fine Two,member,active,1,\r\n"
+        + f"formula@example.org,{name},member,active,1,\r\n"
+    )
+    response = upload(admin_client, text)
+    assert response.status_code == 400
+    errors = response.context["row_errors"]
+    assert [(e.row, e.column) for e in errors] == [(3, "display_name")]
+    assert "may not begin with =, +, - or @" in errors[0].message
+    assert counts() == before
+    assert mail.outbox == []
+
+
+def test_a_name_with_a_hyphen_inside_is_imported(admin_client):
+    response = upload(admin_client, HEADER + "anna@example.org,Anna-Liisa Mägi,member,active,1,\r\n")
+    assert response.status_code == 302
+    assert User.objects.get(email="anna@example.org").display_name == "Anna-Liisa Mägi"

@@ -1,13 +1,11 @@
 """Issuing: one certificate per recipient and source, whatever happens twice; snapshots; audit rows;
 the PDF and the e-mail follow on commit, exactly once."""
 
-import os
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models.query import QuerySet
 
 from certificates import services, tasks
 from certificates.models import Certificate, CertificateEvent, verification_code_digest
@@ -23,16 +21,6 @@ def test_issuing_twice_returns_the_first_certificate(learner, award, django_capt
     assert Certificate.objects.count() == 1
     assert callbacks == []  # the repeat queues no second render or e-mail
     assert len(mailoutbox) == 1
-
-
-def test_a_racing_twin_that_loses_on_the_constraint_returns_the_winners_certificate(learner, award):
-    """Both requests miss the first lookup; the database constraint lets one insert, the other gets it back."""
-    winner = issue(recipient=learner, source=award)
-    with mock.patch.object(QuerySet, "first", return_value=None):
-        loser = issue(recipient=learner, source=award)
-    assert loser.pk == winner.pk
-    assert Certificate.objects.count() == 1
-    assert CertificateEvent.objects.filter(action=CertificateEvent.Action.ISSUED).count() == 1
 
 
 def test_the_certificate_snapshots_the_name_and_achievement_at_issue_time(learner, award):
@@ -99,25 +87,6 @@ def test_running_the_delivery_task_twice_gives_one_pdf_and_one_email(
     assert len(mailoutbox) == 1
     assert certificate.events.filter(action=CertificateEvent.Action.PDF_RENDERED).count() == 1
     assert certificate.events.filter(action=CertificateEvent.Action.EMAILED).count() == 1
-
-
-def test_a_render_that_loses_the_race_deletes_its_file(learner, award):
-    """Two renders draw at once; the conditional UPDATE lets one attach its file and the other cleans up."""
-    certificate = issue(recipient=learner, source=award)
-    original_update = QuerySet.update
-
-    def someone_else_attached_first(self, **kwargs):
-        if "pdf" in kwargs:
-            original_update(Certificate.objects.filter(pk=certificate.pk), pdf="certificates/pdf/other.pdf")
-        return original_update(self, **kwargs)
-
-    with mock.patch.object(QuerySet, "update", someone_else_attached_first):
-        stored = services.certificate_pdf_render(certificate_id=certificate.pk)
-    assert stored is False
-    certificate.refresh_from_db()
-    assert certificate.pdf.name == "certificates/pdf/other.pdf"
-    directory = certificate.pdf.storage.path(f"certificates/pdf/{certificate.issued_at:%Y}")
-    assert not os.path.isdir(directory) or os.listdir(directory) == []
 
 
 def test_a_forced_render_replaces_the_pdf(certificate):

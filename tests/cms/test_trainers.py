@@ -18,10 +18,17 @@ def trainer(site_pages):
 
 
 def test_the_trainers_group_has_admin_access_and_media_rights_but_no_settings_or_users(db):
-    """The data migration's group: admin access, image and document add/change/choose, nothing else."""
+    """The data migrations' group: admin access, image and document add/change/choose, H5P content packages
+    (h5p's migration; never library code), nothing else."""
     group = Group.objects.get(name=TRAINERS_GROUP)
 
-    assert set(group.permissions.values_list("codename", flat=True)) == {"access_admin"}
+    assert set(group.permissions.values_list("codename", flat=True)) == {
+        "access_admin",
+        "add_h5ppackage",
+        "change_h5ppackage",
+        "view_h5ppackage",
+        "choose_h5ppackage",
+    }
     collection_codenames = set(
         GroupCollectionPermission.objects.filter(group=group).values_list("permission__codename", flat=True)
     )

@@ -77,23 +77,6 @@ def test_completion_is_recorded_once_under_double_submission(
     assert len(_ours(callbacks)) == 1
 
 
-def test_a_racing_twin_completion_returns_the_first(enrolled, course, reading_lesson, quiz_lesson, monkeypatch):
-    """If another request recorded the completion between our check and our insert, we return its row."""
-    _finish(enrolled, reading_lesson, quiz_lesson)
-    first = CourseCompletion.objects.get()
-    real_filter = CourseCompletion.objects.filter
-
-    class _Missing:
-        def first(self):
-            return None
-
-    monkeypatch.setattr(CourseCompletion.objects, "filter", lambda **kw: _Missing())
-    monkeypatch.setattr(CourseCompletion.objects, "get", lambda **kw: first)
-    assert course_completion_refresh(learner=enrolled, course=course) == first
-    monkeypatch.setattr(CourseCompletion.objects, "filter", real_filter)
-    assert CourseCompletion.objects.count() == 1
-
-
 def test_optional_reading_lessons_do_not_hold_back_completion(learner, association):
     course = course_create(issuer=association)
     required = lesson_create(course)

@@ -12,7 +12,7 @@ DENY_PREFIX = "test.deny"
 
 
 def fixture_path() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "h5p" / "true-false.h5p"
+    return Path(settings.BASE_DIR) / "lms" / "demo" / "h5p" / "true-false.h5p"
 
 
 def fixture_members() -> dict[str, bytes]:

@@ -1,5 +1,7 @@
 """The H5P package snippet: its create form is an upload form; refusals are form errors that write nothing."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -113,6 +115,7 @@ def test_a_package_with_results_cannot_be_deleted(package, contexts, learner):
 
     key = play_key(learner)
     statement = {
+        "id": str(uuid.uuid4()),
         "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
         "object": {"id": activity_iri(package_id=package.pk, context_key=key)},
         "result": {"score": {"raw": 1, "max": 1}},
@@ -128,6 +131,7 @@ def test_the_admin_refuses_to_delete_a_played_package_with_a_message(client, edi
 
     key = play_key(learner)
     statement = {
+        "id": str(uuid.uuid4()),
         "verb": {"id": "http://adlnet.gov/expapi/verbs/interacted"},
         "object": {"id": activity_iri(package_id=package.pk, context_key=key)},
     }

@@ -24,17 +24,19 @@ def assert_refused(data: bytes, *fragments: str):
     return refused.value.message
 
 
-def test_the_real_package_is_accepted_and_extracted_under_its_hash(trainer):
+def test_the_real_package_is_accepted_and_extracted_under_its_hash(site_admin):
     """The fixture is recorded with its main library and extracted file by file under h5p/<sha256>/."""
     data = fixture_path().read_bytes()
-    package = package_upload(uploaded_file=upload(data, "true-false.h5p"), title="True or false", uploaded_by=trainer)
+    package = package_upload(
+        uploaded_file=upload(data, "true-false.h5p"), title="True or false", uploaded_by=site_admin
+    )
 
     digest = hashlib.sha256(data).hexdigest()
     assert package.content_hash == digest
     assert package.main_library == "H5P.TrueFalse 1.6"
     assert package.metadata["mainLibrary"] == "H5P.TrueFalse"
     assert package.storage_prefix == f"h5p/{digest}"
-    assert package.uploaded_by == trainer
+    assert package.uploaded_by == site_admin
     assert package.file_count == len(fixture_members())
     assert default_storage.exists(f"h5p/{digest}/h5p.json")
     assert default_storage.exists(f"h5p/{digest}/H5P.TrueFalse-1.6/library.json")

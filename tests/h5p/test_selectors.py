@@ -1,5 +1,7 @@
 """Reading results: the best attempt per context in one query."""
 
+import uuid
+
 import pytest
 
 from h5p.selectors import attempt_summary, attempts_best_for
@@ -11,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def record(user, package, key, raw, maximum=4):
     statement = {
+        "id": str(uuid.uuid4()),
         "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
         "object": {"id": activity_iri(package_id=package.pk, context_key=key)},
         "result": {"score": {"raw": raw, "max": maximum}},

@@ -1,0 +1,25 @@
+"""Validators for what people type about themselves (one definition, used by forms and the CSV import)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+DISPLAY_NAME_MAX = 150
+# A cell starting with one of these is a formula to a spreadsheet (CSV/formula injection): a name never needs one.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def validate_display_name(value: str) -> None:
+    """A name as printed on certificates, rosters and e-mails: not a spreadsheet formula, no control characters."""
+    stripped = value.strip()
+    if stripped.startswith(FORMULA_STARTS) or stripped[:1] in {"\t", "\r"}:
+        raise ValidationError(
+            _("A name may not begin with =, +, - or @ (spreadsheets would read it as a formula)."),
+            code="formula",
+        )
+    if any(ord(character) < 32 for character in value):
+        raise ValidationError(_("A name may not contain line breaks or control characters."), code="control")
+    if len(value) > DISPLAY_NAME_MAX:
+        raise ValidationError(
+            _("At most %(limit)d characters.") % {"limit": DISPLAY_NAME_MAX},
+            code="max_length",
+        )
