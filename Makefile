@@ -72,7 +72,7 @@ migrate: $(STAMP) ## Apply database migrations
 seed: $(STAMP) ## Load the demo content (safe to run twice)
 	$(BIN)/python manage.py seed_demo
 
-APPS_WITH_CATALOGUES := accounts cms h5p courses certificates voting
+APPS_WITH_CATALOGUES := accounts cms h5p courses certificates webinars voting
 messages: $(STAMP) ## Extract translatable strings into locale/ru (templates, lms) and each app's <app>/locale/ru
 	$(BIN)/python manage.py makemessages -l ru --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 		--ignore=tests --ignore=bench --ignore=webinars --ignore=voting $(addprefix --ignore=,$(APPS_WITH_CATALOGUES))

@@ -17,6 +17,13 @@ app.conf.beat_schedule = {
     "lapse-expired-memberships": {"task": "accounts.memberships_lapse_expired", "schedule": crontab(hour=0, minute=15)},
     # Opens and closes polls on their schedule and sends reminders; idempotent, so a minute's overlap is harmless.
     "voting-polls-tick": {"task": "voting.polls_tick", "schedule": 60.0},
+    "webinars-reminders": {"task": "webinars.tasks.reminders_send", "schedule": 300.0},
+    "webinars-attendance-poll": {"task": "webinars.tasks.attendance_poll_running", "schedule": 60.0},
+    "webinars-sweep": {"task": "webinars.tasks.webinars_sweep", "schedule": 3600.0},
+    "webinars-recordings-retention": {
+        "task": "webinars.tasks.recordings_expire",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 

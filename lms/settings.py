@@ -331,3 +331,21 @@ CERTIFICATES_KEY_PASSPHRASE = env_str("CERTIFICATES_KEY_PASSPHRASE", "")
 # --- Voting (read by the voting app at call time) ------------------------------------------------------------
 # Members who have not voted are reminded this many hours before a poll closes.
 VOTING_REMINDER_HOURS = env_int("VOTING_REMINDER_HOURS", 24)
+# --- Webinars: BigBlueButton ------------------------------------------------------------------------------------
+# The API base (ending in /bigbluebutton/), its shared secret and checksum algorithm. Development and tests default
+# to the built-in simulator (webinars/simulator.py) served by this site; production refuses the simulator.
+BIGBLUEBUTTON_SIMULATOR = env_bool("BIGBLUEBUTTON_SIMULATOR", not PRODUCTION)
+_BBB_SIMULATOR_SECRET = "simulator-secret-not-for-production-0123456789abcdef0123456789abcdef"
+BIGBLUEBUTTON_URL = env_str(
+    "BIGBLUEBUTTON_URL", f"{SITE_URL}/bigbluebutton-simulator/bigbluebutton/" if BIGBLUEBUTTON_SIMULATOR else ""
+)
+BIGBLUEBUTTON_SECRET = env_str("BIGBLUEBUTTON_SECRET", _BBB_SIMULATOR_SECRET if BIGBLUEBUTTON_SIMULATOR else "")
+BIGBLUEBUTTON_CHECKSUM = env_choice("BIGBLUEBUTTON_CHECKSUM", "sha256", {"sha1", "sha256", "sha384", "sha512"})
+# Seconds to wait for BBB before telling the person it is unavailable.
+BIGBLUEBUTTON_TIMEOUT = env_int("BIGBLUEBUTTON_TIMEOUT", 5)
+if PRODUCTION and BIGBLUEBUTTON_SIMULATOR:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses BIGBLUEBUTTON_SIMULATOR=true: set a real BIGBLUEBUTTON_URL."
+    )
+if PRODUCTION and BIGBLUEBUTTON_SECRET == _BBB_SIMULATOR_SECRET:
+    raise ImproperlyConfigured("DJANGO_ENV=production refuses the simulator's BIGBLUEBUTTON_SECRET.")

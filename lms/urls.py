@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("h5p/", include("h5p.urls")),
     path("certificates/", include("certificates.urls")),
+    path("webinars/callbacks/", include("webinars.callbacks")),  # called by BigBlueButton: no language prefix
 ]
 
 # Pages people read come in every language: /... is English, /ru/... Russian.
@@ -29,9 +30,13 @@ urlpatterns += i18n_patterns(
     path("", include("cms.urls")),
     path("courses/", include("courses.urls")),
     path("voting/", include("voting.urls")),
+    path("webinars/", include("webinars.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+if settings.BIGBLUEBUTTON_SIMULATOR:  # development and tests only: production settings refuse it
+    urlpatterns.insert(0, path("bigbluebutton-simulator/", include("webinars.simulator")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

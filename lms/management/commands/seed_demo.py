@@ -10,9 +10,10 @@ from lms.demo.courses import build_courses
 from lms.demo.people import build_people
 from lms.demo.site import build_site
 from lms.demo.votes import build_votes
+from lms.demo.webinars import build_webinars
 
-# Each step returns the logins it wants printed. Later steps (courses, webinars, votes) append here.
-STEPS = [build_site, build_people, build_courses, build_votes]
+# Each step returns the logins it wants printed.
+STEPS = [build_site, build_people, build_courses, build_webinars, build_votes]
 
 # Per-page and per-task INFO lines from these drown the login table; -v 2 shows them.
 CHATTY_LOGGERS = ("wagtail", "django_tasks")

@@ -1,0 +1,215 @@
+"""Webinar pages: anonymous, wrong-role and right-role; refusals change nothing; BBB down is a plain 503 page."""
+
+import datetime
+import socket
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from tests.factories import UserFactory
+from tests.webinars.factories import WebinarFactory
+from webinars import services
+from webinars.models import AttendanceInterval, CalendarFeed, MeetingSession, Recording, Registration, WebinarEvent
+
+
+@pytest.fixture
+def presenter(db):
+    return UserFactory(display_name="Tom Presenter")
+
+
+@pytest.fixture
+def webinar(association, presenter):
+    return WebinarFactory(association=association, presenters=[presenter], title="Linked data for librarians")
+
+
+@pytest.fixture
+def closed_port(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.BIGBLUEBUTTON_URL = f"http://127.0.0.1:{port}/bigbluebutton/"
+    settings.BIGBLUEBUTTON_TIMEOUT = 1
+    return port
+
+
+def test_anyone_sees_the_list_and_the_page(client, webinar):
+    assert "Linked data for librarians" in client.get(reverse("webinars:list")).content.decode()
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert "Sign in to register" in page and "Tom Presenter" in page
+
+
+def test_the_list_filters_by_track_and_association_and_splits_past_from_upcoming(client, webinar, other_association):
+    past = WebinarFactory(
+        association=other_association,
+        title="Archive talk",
+        track="media-literacy",
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+        ends_at=timezone.now() - datetime.timedelta(days=3) + datetime.timedelta(hours=1),
+    )
+    upcoming = client.get(reverse("webinars:list")).content.decode()
+    assert webinar.title in upcoming and past.title not in upcoming
+    assert past.title in client.get(reverse("webinars:list") + "?when=past").content.decode()
+    filtered = client.get(reverse("webinars:list") + "?track=media-literacy").content.decode()
+    assert webinar.title not in filtered
+    by_association = client.get(reverse("webinars:list") + f"?when=past&association={other_association.slug}")
+    assert past.title in by_association.content.decode()
+
+
+def test_times_are_shown_in_the_viewers_time_zone(client, association):
+    start = datetime.datetime(2030, 5, 1, 12, 0, tzinfo=datetime.UTC)
+    webinar = WebinarFactory(association=association, starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    client.cookies["tz"] = "Asia/Tokyo"
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert "Asia/Tokyo" in page and "9 p.m." in page
+    client.cookies["tz"] = "Not/AZone"
+    assert "UTC" in client.get(webinar.get_absolute_url()).content.decode()
+
+
+def test_anonymous_register_goes_to_sign_in_and_writes_nothing(client, webinar):
+    response = client.post(reverse("webinars:register", args=[webinar.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not Registration.objects.exists()
+
+
+def test_an_outsider_is_refused_a_members_only_webinar_and_nothing_is_written(client, webinar, outsider):
+    webinar.audience = "members"
+    webinar.save()
+    client.force_login(outsider)
+    response = client.post(reverse("webinars:register", args=[webinar.pk]), follow=True)
+    assert "current members" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_registering_and_cancelling_through_the_page(client, webinar, learner):
+    client.force_login(learner)
+    client.post(reverse("webinars:register", args=[webinar.pk]))
+    assert Registration.objects.get().status == "confirmed"
+    client.post(reverse("webinars:cancel", args=[webinar.pk]))
+    assert Registration.objects.get().status == "cancelled"
+
+
+def test_an_unregistered_person_cannot_join_and_nothing_is_written(client, webinar, learner, closed_port):
+    client.force_login(learner)
+    webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
+    webinar.save()
+    response = client.post(reverse("webinars:join", args=[webinar.pk]), follow=True)
+    assert "Only registered participants" in response.content.decode()
+    assert client.get(reverse("webinars:join", args=[webinar.pk]), follow=True).redirect_chain
+    assert not AttendanceInterval.objects.exists() and not MeetingSession.objects.exists()
+    status = client.get(reverse("webinars:status", args=[webinar.pk]))
+    assert status.status_code == 403 and status.json()["code"] == "not_registered"
+
+
+def test_joining_outside_the_window_is_refused(client, webinar, learner, closed_port):
+    services.webinar_register(webinar=webinar, user=learner)  # starts in two days
+    client.force_login(learner)
+    response = client.post(reverse("webinars:join", args=[webinar.pk]), follow=True)
+    assert "opens 15 minutes before" in response.content.decode()
+    webinar.starts_at = timezone.now() - datetime.timedelta(hours=2)
+    webinar.ends_at = timezone.now() - datetime.timedelta(hours=1)
+    webinar.save()
+    assert "has ended" in client.post(reverse("webinars:join", args=[webinar.pk]), follow=True).content.decode()
+    assert not AttendanceInterval.objects.exists()
+
+
+def test_bbb_down_is_a_plain_503_page_and_nothing_is_written(client, webinar, presenter, closed_port):
+    webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
+    webinar.save()
+    client.force_login(presenter)
+    response = client.post(reverse("webinars:join", args=[webinar.pk]))
+    assert response.status_code == 503
+    assert "not answering right now" in response.content.decode()
+    assert not MeetingSession.objects.exists() and not AttendanceInterval.objects.exists()
+    status = client.get(reverse("webinars:status", args=[webinar.pk]))
+    assert status.status_code == 200 and status.json()["running"] is False and status.json()["error"]
+
+
+def test_attendance_is_for_presenters_and_officers_only(client, webinar, presenter, learner, association_admin):
+    client.force_login(learner)
+    assert client.get(reverse("webinars:attendance", args=[webinar.pk])).status_code == 403
+    for person in (presenter, association_admin):
+        client.force_login(person)
+        assert client.get(reverse("webinars:attendance", args=[webinar.pk])).status_code == 200
+
+
+def test_attendance_table_and_csv_list_minutes_and_absentees(client, webinar, presenter, learner):
+    absentee = UserFactory(display_name="Zed Absent")
+    for person in (learner, absentee):
+        Registration.objects.create(webinar=webinar, user=person)
+    start = webinar.starts_at
+    AttendanceInterval.objects.create(
+        webinar=webinar,
+        user=learner,
+        joined_at=start,
+        last_seen_at=start + datetime.timedelta(minutes=30),
+        left_at=start + datetime.timedelta(minutes=30),
+        source="poll",
+    )
+    client.force_login(presenter)
+    page = client.get(reverse("webinars:attendance", args=[webinar.pk])).content.decode()
+    assert "Zed Absent" in page and "30" in page
+    csv_text = client.get(reverse("webinars:attendance", args=[webinar.pk]) + "?format=csv").content.decode()
+    assert f"{learner.email},confirmed,30,no" in csv_text
+    assert f"{absentee.email},confirmed,0,no" in csv_text
+
+
+def test_only_runners_manage_recordings(client, webinar, learner, presenter, bbb_recording):
+    url = reverse("webinars:recording", args=[webinar.pk, bbb_recording.pk])
+    client.force_login(learner)
+    client.post(url, {"action": "delete"})
+    assert Recording.objects.get().deleted_at is None and not WebinarEvent.objects.exists()
+
+
+@pytest.fixture
+def bbb_recording(webinar):
+    return Recording.objects.create(webinar=webinar, record_id="rec-1", formats=[])
+
+
+def test_calendar_feed_lists_my_webinars_and_a_revoked_address_stops_working(client, webinar, learner):
+    services.webinar_register(webinar=webinar, user=learner)
+    other = WebinarFactory(association=webinar.association, title="Not mine")
+    client.force_login(learner)
+    assert client.get(reverse("webinars:calendar")).status_code == 200
+    token = CalendarFeed.objects.get(user=learner).token
+    client.logout()
+    feed = client.get(reverse("webinars:calendar_feed", args=[token]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    assert webinar.title in feed.content.decode() and other.title not in feed.content.decode()
+    client.force_login(learner)
+    client.post(reverse("webinars:calendar"))
+    client.logout()
+    assert client.get(reverse("webinars:calendar_feed", args=[token])).status_code == 404
+
+
+def test_the_calendar_page_needs_sign_in(client, db):
+    assert client.get(reverse("webinars:calendar")).status_code == 302
+    assert client.get(reverse("webinars:calendar_feed", args=["guess"])).status_code == 404
+
+
+def test_the_pages_are_translated_to_russian(client, webinar):
+    with translation.override("ru"):
+        list_url, page_url = reverse("webinars:list"), webinar.get_absolute_url()
+    assert list_url.startswith("/ru/")
+    assert "Предстоящие вебинары" in client.get(list_url).content.decode()
+    assert "Войдите, чтобы зарегистрироваться" in client.get(page_url).content.decode()
+
+
+def test_officers_author_webinars_in_the_wagtail_admin(client, db):
+    admin = UserFactory()
+    admin.is_superuser = admin.is_staff = True
+    admin.save(update_fields=["is_superuser", "is_staff"])
+    client.force_login(admin)
+    assert client.get(reverse("wagtailsnippets_webinars_webinar:add")).status_code == 200
+    assert client.get(reverse("wagtailsnippets_webinars_webinar:list")).status_code == 200
+
+
+def test_an_officer_authoring_a_webinar_may_name_only_their_own_association_as_host(
+    association, other_association, association_admin
+):
+    from webinars.models import Webinar
+    from webinars.wagtail_hooks import WebinarViewSet
+
+    form_class = WebinarViewSet.edit_handler.bind_to_model(Webinar).get_form_class()
+    form = form_class(for_user=association_admin)
+    assert list(form.fields["association"].queryset) == [association]
