@@ -16,6 +16,7 @@ from wagtail.search import index
 from cms.blocks import BaseStreamBlock
 from cms.tracks import Track
 from courses.blocks import LessonBodyBlock
+from courses.page_forms import CoursePageForm
 
 
 class Level(models.TextChoices):
@@ -58,6 +59,12 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def permissions_for_user(self, user):
+        """Trainers add courses here; the catalogue page itself is the site administrators' (courses.authoring)."""
+        from courses.authoring import CatalogueTester
+
+        return CatalogueTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
@@ -144,6 +151,7 @@ class CoursePage(Page):
         index.FilterField("language"),
     ]
 
+    base_form_class = CoursePageForm
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
 
@@ -168,6 +176,12 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(course_overview(course=self, user=request.user))
         return context
+
+    def permissions_for_user(self, user):
+        """Its trainers edit, preview and publish it within the Trainers group's rights (courses.authoring)."""
+        from courses.authoring import CoursePageTester
+
+        return CoursePageTester(user, self, course=self)
 
 
 class LessonPage(Page):
@@ -237,6 +251,12 @@ class LessonPage(Page):
         if decision.enrolled:
             lesson_visit_record(learner=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
+
+    def permissions_for_user(self, user):
+        """The trainers of its course edit it (courses.authoring)."""
+        from courses.authoring import CoursePageTester
+
+        return CoursePageTester(user, self, course=self.course())
 
     def course(self) -> "CoursePage":
         """The parent course in one query (issuer included), remembered for the request."""

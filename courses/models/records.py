@@ -15,8 +15,10 @@ class Enrolment(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("learner")
     )
+    # PROTECT (here and on progress, attempts, completions): a page with learners' records is never deleted;
+    # courses.authoring refuses it first, with a message.
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("course")
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     enrolled_by = models.ForeignKey(
@@ -56,7 +58,7 @@ class LessonProgress(models.Model):
     """When a learner first opened a lesson and when they completed it."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
-    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.PROTECT, related_name="progress")
     visited_at = models.DateTimeField(_("last visited"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
@@ -75,7 +77,7 @@ class QuizAttempt(models.Model):
     """One graded submission of a quiz block. Numbered per learner, lesson and block; graded on the server."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
-    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="quiz_attempts")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.PROTECT, related_name="quiz_attempts")
     block_id = models.CharField(_("quiz block"), max_length=64)
     number = models.PositiveSmallIntegerField(_("attempt"))
     answers = models.JSONField(_("answers"), default=dict)
@@ -104,7 +106,7 @@ class CourseCompletion(models.Model):
     """A learner completed a course: recorded once; the certificate follows on commit."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completions")
-    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="completions")
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
 
     class Meta:

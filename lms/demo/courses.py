@@ -9,15 +9,16 @@ under their parent and left as they are, and the H5P package is uploaded once (b
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from accounts.models import Association, User
+from accounts.roles import TRAINERS_GROUP
 from cms.models import MenuLink, NavigationSettings
-from cms.services import TRAINERS_GROUP, trainers_grant_section
+from cms.services import trainers_grant_section
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Skill
 
 H5P_FIXTURE = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"

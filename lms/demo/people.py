@@ -1,5 +1,8 @@
 """Demo people: a superuser, one association with its admin, board and members, a trainer and a learner.
 
+The trainer is in the Trainers group (authors courses in Wagtail) and holds the ``trainer`` role in the
+association, so they may name it as the issuer of their courses.
+
 Everyone can log in at once with ``DEMO_PASSWORD`` (their e-mail address is verified).
 """
 
@@ -10,8 +13,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import Association, Membership, User
+from accounts.roles import TRAINERS_GROUP
 from accounts.services import profile_ensure, user_create
-from cms.services import TRAINERS_GROUP
 from lms.demo import DEMO_PASSWORD, Login
 
 ASSOCIATION = {
@@ -77,7 +80,8 @@ PEOPLE = [
     Person(
         "trainer@lis-commons.local",
         "Tom Kask",
-        "trainer (Trainers group)",
+        "trainer (Trainers group; trainer of the association)",
+        membership=Membership.Role.TRAINER,
         trainer=True,
         profile={"institution": "Estonian Library Training Centre", "country": "EE", "job_role": "educator"},
     ),

@@ -5,7 +5,6 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from cms.models import FooterLink, FooterText, HomePage, MenuLink, NavigationSettings, StandardPage, TrackPage
-from cms.services import trainers_grant_section
 from lms.demo import Login
 from lms.demo.pages import page_upsert_child, page_upsert_translation
 from lms.demo.site_texts import ABOUT, FOOTER, HOME, TRACKS
@@ -18,7 +17,9 @@ CONTACT_EMAIL = "hello@lis-commons.local"
 
 @transaction.atomic
 def build_site() -> list[Login]:
-    """Pages in both languages, the default Site pointing at the home page, navigation, footer, trainer rights."""
+    """Pages in both languages, the default Site pointing at the home page, navigation, footer.
+
+    Trainers get no rights on these pages: they author in the course catalogue (lms.demo.courses grants it)."""
     english, _created = Locale.objects.get_or_create(language_code="en")
     russian, _created = Locale.objects.get_or_create(language_code="ru")
 
@@ -32,7 +33,6 @@ def build_site() -> list[Login]:
             parent=home, model=TrackPage, slug=track.value, fields={"track": track.value, **texts["en"]}
         )
         page_upsert_translation(page=page, locale=russian, fields={"track": track.value, **texts["ru"]})
-        trainers_grant_section(page=page)
         tracks.append(page)
 
     about = page_upsert_child(parent=home, model=StandardPage, slug="about", fields=ABOUT["en"])

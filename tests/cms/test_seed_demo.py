@@ -9,6 +9,7 @@ from django.core.management import call_command
 from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from accounts.models import Association, Membership, User
+from accounts.roles import may_issue_for
 from cms.models import FooterText, HomePage, MenuLink, StandardPage, TrackPage
 from lms.demo import DEMO_PASSWORD
 
@@ -64,7 +65,7 @@ def test_seed_demo_prints_a_table_of_logins(seeded_twice):
         ("admin@lis-commons.local", "site administrator (superuser)"),
         ("association.admin@lis-commons.local", "association administrator"),
         ("board@lis-commons.local", "board member"),
-        ("trainer@lis-commons.local", "trainer (Trainers group)"),
+        ("trainer@lis-commons.local", "trainer (Trainers group; trainer of the association)"),
         ("learner@lis-commons.local", "learner"),
     ]:
         line = next(line for line in output.splitlines() if line.startswith(email))
@@ -72,12 +73,12 @@ def test_seed_demo_prints_a_table_of_logins(seeded_twice):
         assert line.rstrip().endswith(role)
 
 
-def test_the_association_has_an_admin_a_board_member_and_three_members(seeded_twice, db):
+def test_the_association_has_an_admin_a_board_member_a_trainer_and_three_members(seeded_twice, db):
     association = Association.objects.get(slug="baltic-library-association")
     roles = sorted(association.memberships.filter(status=Membership.Status.ACTIVE).values_list("role", flat=True))
 
     assert association.website and association.description
-    assert roles == ["admin", "board", "member", "member", "member"]
+    assert roles == ["admin", "board", "member", "member", "member", "trainer"]
 
 
 def test_the_superuser_and_the_trainer_have_their_powers(seeded_twice, db):
@@ -86,8 +87,9 @@ def test_the_superuser_and_the_trainer_have_their_powers(seeded_twice, db):
 
     assert admin.is_superuser and admin.is_staff
     assert trainer.groups.filter(name="Trainers").exists()
-    # add, change and publish on each track and on the course catalogue, in both languages
-    assert Group.objects.get(name="Trainers").page_permissions.count() == (3 + 1) * 2 * 3
+    # add, change and publish on the course catalogue, in both languages, and on no other page
+    assert Group.objects.get(name="Trainers").page_permissions.count() == 1 * 2 * 3
+    assert may_issue_for(trainer, Association.objects.get(slug="baltic-library-association"))
     assert all(hasattr(user, "profile") for user in User.objects.all())
 
 
