@@ -9,9 +9,9 @@ under their parent and left as they are, and the H5P package is uploaded once (b
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
