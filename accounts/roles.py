@@ -127,6 +127,14 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     return subject.trainers.filter(**{user._meta.pk.name: user.pk}).exists()
 
 
+def trained_by(user: AnyUser | None, subjects: QuerySet) -> QuerySet:
+    """The subjects (courses...) of ``subjects`` this person is listed among the trainers of: ``is_trainer_of`` as a
+    query, for lists ("the certificates of my courses")."""
+    if not _signed_in(user):
+        return subjects.none()
+    return subjects.filter(trainers=user)
+
+
 def runs(user: AnyUser | None, subject: Trained | None, association: Association | int | None) -> bool:
     """Runs a course (or a webinar): its trainer, an officer of its issuing association, or a site administrator."""
     return is_site_admin(user) or is_trainer_of(user, subject) or is_association_officer(user, association)

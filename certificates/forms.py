@@ -34,6 +34,47 @@ class CertificateNameForm(forms.Form):
     display_name = DisplayNameField()
 
 
+def recipients_parse(text: str) -> list[User]:
+    """Registered, active users from addresses separated by commas, semicolons or white space (at most 500)."""
+    emails = [e.strip().lower() for e in re.split(r"[,;\s]+", text) if e.strip()]
+    if not emails:
+        raise ValidationError(_("Name at least one recipient."))
+    if len(emails) > 500:
+        raise ValidationError(_("At most 500 recipients at a time."))
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)}
+    unknown = [e for e in dict.fromkeys(emails) if e not in users]
+    if unknown:
+        raise ValidationError(
+            _("No registered user has the address: %(emails)s. Ask them to sign up first, then issue again."),
+            params={"emails": ", ".join(unknown)},
+        )
+    return list(dict.fromkeys(users[e] for e in emails))
+
+
+RECIPIENTS_HELP = _("One or more addresses, separated by commas or new lines. Each must belong to a registered user.")
+
+
+class SourceIssueForm(forms.Form):
+    """A course's trainer hands its certificate to people by hand (who took it offline, say)."""
+
+    source = forms.ChoiceField(label=_("Course or event"))
+    recipients = forms.CharField(
+        label=_("Recipients' e-mail addresses"), widget=forms.Textarea(attrs={"rows": 4}), help_text=RECIPIENTS_HELP
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        """``sources``: (key, object) pairs from ``selectors.sources_issuable_by``."""
+        super().__init__(*args, **kwargs)
+        self._sources = dict(sources)
+        self.fields["source"].choices = [("", "---------")] + [(key, str(obj)) for key, obj in sources]
+
+    def clean_source(self):
+        return self._sources[self.cleaned_data["source"]]
+
+    def clean_recipients(self):
+        return recipients_parse(self.cleaned_data["recipients"])
+
+
 class ManualIssueForm(forms.Form):
     association = forms.ModelChoiceField(label=_("Issuing association"), queryset=Association.objects.none())
     title = forms.CharField(label=_("Achievement"), max_length=300, help_text=_("e.g. the workshop's title."))
@@ -58,7 +99,7 @@ class ManualIssueForm(forms.Form):
     recipients = forms.CharField(
         label=_("Recipients' e-mail addresses"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One or more addresses, separated by commas or new lines. Each must belong to a registered user."),
+        help_text=RECIPIENTS_HELP,
     )
 
     def __init__(self, *args, associations, **kwargs):
@@ -68,19 +109,7 @@ class ManualIssueForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
 
     def clean_recipients(self):
-        emails = [e.strip().lower() for e in re.split(r"[,;\s]+", self.cleaned_data["recipients"]) if e.strip()]
-        if not emails:
-            raise ValidationError(_("Name at least one recipient."))
-        if len(emails) > 500:
-            raise ValidationError(_("At most 500 recipients at a time."))
-        users = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)}
-        unknown = [e for e in dict.fromkeys(emails) if e not in users]
-        if unknown:
-            raise ValidationError(
-                _("No registered user has the address: %(emails)s. Ask them to sign up first, then issue again."),
-                params={"emails": ", ".join(unknown)},
-            )
-        return list(dict.fromkeys(users[e] for e in emails))
+        return recipients_parse(self.cleaned_data["recipients"])
 
     def clean(self):
         cleaned = super().clean()

@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Association, Membership, User
+from accounts import roles
+from accounts.models import Association, User
+from certificates import access
 from certificates.models import (
     Certificate,
     CertificateExport,
@@ -20,35 +22,96 @@ from certificates.models import (
     verification_code_normalise,
 )
 
-TRAINERS_GROUP = "Trainers"
 # A code no certificate can have (wrong length): unknown codes still pay for one constant-time comparison.
 _DUMMY_CODE = "-" * 32
 
 
+# ------------------------------------------------------------------------------- who manages which certificates
+# Officers of an association (accounts.roles) manage all of its certificates; the people who run a source (a course's
+# trainers, through certificates.access) manage the certificates of that source only. Nobody else manages any.
+
+
 def associations_managed_by(user: User | AnonymousUser) -> QuerySet[Association]:
-    """Associations whose certificates this person may issue by hand, revoke and export.
+    """Associations all of whose certificates this person manages (hand-issue, revoke, export): its officers.
 
-    Staff: every association. Otherwise a current (active, not expired) membership that is either an
-    officer's (admin or board) or belongs to a member of the platform's Trainers group.
+    Site administrators: every association. Trainers (of the association or of a course) manage no association as
+    a whole: they manage the certificates of the courses they train (``user_manages_source``).
     """
-    if not user.is_authenticated:
-        return Association.objects.none()
-    if user.is_staff:
-        return Association.objects.all()
-    today = timezone.localdate()
-    current = Q(
-        memberships__user=user,
-        memberships__status=Membership.Status.ACTIVE,
-    ) & (Q(memberships__valid_until__isnull=True) | Q(memberships__valid_until__gte=today))
-    is_trainer = user.groups.filter(name=TRAINERS_GROUP).exists()
-    if is_trainer:
-        return Association.objects.filter(current).distinct()
-    officer = Q(memberships__role__in=[Membership.Role.ADMIN, Membership.Role.BOARD])
-    return Association.objects.filter(current & officer).distinct()
+    return roles.associations_officered_by(user)
 
 
-def user_manages_association(*, user: User | AnonymousUser, association: Association) -> bool:
-    return associations_managed_by(user).filter(pk=association.pk).exists()
+def user_manages_association(*, user: User | AnonymousUser, association: Association | int) -> bool:
+    return roles.is_association_officer(user, association)
+
+
+def user_manages_source(
+    *, user: User | AnonymousUser, issuer: Association | int, source_type: ContentType | int, source_id: str
+) -> bool:
+    """An officer of the issuing association, or someone who runs the source (a trainer of the course)."""
+    return roles.is_association_officer(user, issuer) or access.source_run_by(
+        user, source_type=source_type, source_id=source_id
+    )
+
+
+def user_manages_certificate(*, user: User | AnonymousUser, certificate: Certificate) -> bool:
+    return user_manages_source(
+        user=user,
+        issuer=certificate.issuer_id,
+        source_type=certificate.source_type_id,
+        source_id=certificate.source_id,
+    )
+
+
+def _managed_q(user: User | AnonymousUser) -> Q | None:
+    """The certificates this person manages, as one filter (subqueries, no query now); None when there are none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if roles.is_site_admin(user):
+        return Q()
+    condition = Q(issuer__in=roles.associations_officered_by(user))
+    for registration, _sources in access.sources_run_by(user):
+        condition |= Q(source_type=registration.content_type, source_id__in=registration.source_ids_run_by(user))
+    return condition
+
+
+def user_manages_any(user: User | AnonymousUser) -> bool:
+    """May open certificate management at all: an officer somewhere, or runs at least one registered source."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if associations_managed_by(user).exists():
+        return True
+    return any(sources.exists() for _registration, sources in access.sources_run_by(user))
+
+
+def certificates_managed_by(*, user: User | AnonymousUser, limit: int = 200) -> QuerySet[Certificate]:
+    """The latest certificates this person manages, newest first (one query)."""
+    condition = _managed_q(user)
+    if condition is None:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(condition).select_related("issuer", "recipient").order_by("-issued_at")[:limit]
+
+
+def certificate_sources_managed_by(*, user: User | AnonymousUser) -> list[dict]:
+    """One row per (issuer, source) this person manages: the achievement title and how many; for bulk export."""
+    condition = _managed_q(user)
+    if condition is None:
+        return []
+    return list(
+        Certificate.objects.filter(condition)
+        .values("issuer_id", "issuer__name", "source_type_id", "source_id")
+        .annotate(count=Count("id"), title=Max("achievement_title"))
+        .order_by("issuer__name", "title", "source_id")
+    )
+
+
+def sources_issuable_by(user: User | AnonymousUser) -> list[tuple[str, Model]]:
+    """The sources whose certificate this person may hand out (the courses they train), as (key, object) pairs;
+    the key ``"<content type id>:<pk>"`` is what the issue form posts."""
+    choices = []
+    for registration, sources in access.sources_run_by(user):
+        content_type = registration.content_type
+        choices += [(f"{content_type.pk}:{source.pk}", source) for source in sources.order_by("pk")]
+    return choices
 
 
 def certificate_by_code(raw_code: str) -> Certificate | None:
@@ -79,41 +142,24 @@ def certificates_waiting_for_name(*, user: User) -> dict:
 
 
 def certificate_for_download(*, user: User | AnonymousUser, code: str) -> Certificate | None:
-    """The certificate if this person may download its files: its recipient, staff, or its issuer's managers."""
+    """The certificate if this person may download its files: its recipient, a site administrator, or one of its
+    managers (an officer of the issuer, a trainer of its course)."""
     certificate = certificate_by_code(code)
     if certificate is None or not user.is_authenticated:
         return None
-    if certificate.recipient_id == user.pk or user.is_staff:
+    if certificate.recipient_id == user.pk or roles.is_site_admin(user):
         return certificate
-    if user_manages_association(user=user, association=certificate.issuer):
+    if user_manages_certificate(user=user, certificate=certificate):
         return certificate
     return None
 
 
 def certificate_for_manager(*, user: User | AnonymousUser, code: str) -> Certificate | None:
-    """The certificate if this person manages its issuing association (else None: the view answers 404)."""
+    """The certificate if this person manages it (else None: the view answers 404)."""
     certificate = certificate_by_code(code)
-    if certificate is None or not user_manages_association(user=user, association=certificate.issuer):
+    if certificate is None or not user_manages_certificate(user=user, certificate=certificate):
         return None
     return certificate
-
-
-def certificates_issued_by(*, associations: QuerySet[Association], limit: int = 200) -> QuerySet[Certificate]:
-    return (
-        Certificate.objects.filter(issuer__in=associations)
-        .select_related("issuer", "recipient")
-        .order_by("-issued_at")[:limit]
-    )
-
-
-def certificate_sources(*, associations: QuerySet[Association]) -> list[dict]:
-    """One row per (issuer, source): the achievement title and how many certificates; for bulk export."""
-    return list(
-        Certificate.objects.filter(issuer__in=associations)
-        .values("issuer_id", "issuer__name", "source_type_id", "source_id")
-        .annotate(count=Count("id"), title=Max("achievement_title"))
-        .order_by("issuer__name", "title", "source_id")
-    )
 
 
 def certificates_of_source(*, association: Association, source_type: ContentType, source_id: str):

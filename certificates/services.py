@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
@@ -24,7 +23,7 @@ from accounts import services as accounts_services
 from accounts.models import Association, User
 from accounts.names import display_name_is_printable
 from accounts.refusals import Refusal
-from certificates import selectors
+from certificates import access, selectors
 from certificates.models import (
     Certificate,
     CertificateEvent,
@@ -261,14 +260,20 @@ def _queue_delivery(certificate_id: int) -> None:
 
 
 def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
-    """Revoke once, with a reason, by a manager of the issuing association; writes an audit row."""
+    """Revoke once, with a reason, by one of its managers (an officer of the issuer, a trainer of its course)."""
     reason = (reason or "").strip()
     if not reason:
         raise Refusal.invalid(_("Give a reason for the revocation."), code="reason_missing")
     if len(reason) > 500:
         raise Refusal.invalid(_("The reason can be at most 500 characters long."), code="reason_too_long")
-    if not selectors.user_manages_association(user=actor, association=certificate.issuer):
-        raise PermissionDenied(_("Only the issuing association may revoke this certificate."))
+    if not selectors.user_manages_certificate(user=actor, certificate=certificate):
+        raise Refusal.not_found(
+            _(
+                "Only officers of the issuing association and the trainers of its course or event may revoke "
+                "this certificate."
+            ),
+            code="not_manager",
+        )
     now = timezone.now()
     with transaction.atomic():
         changed = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.VALID).update(
@@ -364,12 +369,14 @@ def manual_award_issue(
     kind: str = Certificate.Kind.EVENT,
     template: CertificateTemplate | None = None,
 ) -> tuple[ManualAward, list[Certificate]]:
-    """A trainer or officer of the association awards an achievement by hand; one certificate per recipient."""
+    """An officer of the association awards an achievement by hand in its name; one certificate per recipient."""
     if not selectors.user_manages_association(user=actor, association=association):
-        raise PermissionDenied(_("You may issue certificates only for associations you train for or administer."))
+        raise Refusal.not_found(
+            _("Only officers of an association issue certificates by hand in its name."), code="not_officer"
+        )
     recipients = list(recipients)
     if not recipients:
-        raise ValidationError(_("Name at least one recipient."))
+        raise Refusal.invalid(_("Name at least one recipient."), code="no_recipients")
     award = ManualAward.objects.create(
         association=association,
         title=title,
@@ -395,18 +402,60 @@ def manual_award_issue(
     return award, [certificate for certificate in issued if certificate is not None]
 
 
+@transaction.atomic
+def source_certificates_issue(*, actor: User, source: models.Model, recipients: Iterable[User]) -> list[Certificate]:
+    """A manager of a source (a trainer of the course, an officer of its issuer) hands its certificate to people
+    by hand, as the source's app describes it. Idempotent per recipient: one certificate per person and source.
+    Returns the certificates issued now (those of recipients without a name yet follow when they give it)."""
+    registration = access.registration_for(ContentType.objects.get_for_model(source, for_concrete_model=False))
+    if registration is None:
+        raise Refusal.not_found(code="unknown_source")
+    achievement = registration.achievement(source)
+    if not selectors.user_manages_source(
+        user=actor,
+        issuer=achievement.issuer,
+        source_type=registration.content_type,
+        source_id=str(source.pk),
+    ):
+        raise Refusal.not_found(
+            _("Only the trainers of the course or event and officers of its association issue its certificate."),
+            code="not_manager",
+        )
+    recipients = list(recipients)
+    if not recipients:
+        raise Refusal.invalid(_("Name at least one recipient."), code="no_recipients")
+    # Recipients without a name yet get theirs when they give it (None here): only issued ones are returned.
+    issued = [
+        certificate_issue(
+            recipient=recipient,
+            achievement_title=achievement.title,
+            kind=achievement.kind,
+            cpd_hours=achievement.cpd_hours,
+            issuer=achievement.issuer,
+            source=source,
+            actor=actor,
+        )
+        for recipient in recipients
+    ]
+    return [certificate for certificate in issued if certificate is not None]
+
+
 def certificate_export_request(
     *, actor: User, association: Association, source_type: ContentType, source_id: str
 ) -> CertificateExport:
-    """Queue a ZIP of all certificates of one source of this association (its managers only)."""
-    if not selectors.user_manages_association(user=actor, association=association):
-        raise PermissionDenied(_("You may export certificates only of associations you manage."))
+    """Queue a ZIP of all certificates of one source of this association (officers of it, or the source's
+    trainers)."""
+    if not selectors.user_manages_source(user=actor, issuer=association, source_type=source_type, source_id=source_id):
+        raise Refusal.not_found(
+            _("Only officers of the association and the trainers of the course or event export these certificates."),
+            code="not_manager",
+        )
     certificates = selectors.certificates_of_source(
         association=association, source_type=source_type, source_id=source_id
     )
     first = certificates.first()
     if first is None:
-        raise ValidationError(_("There are no certificates for this achievement."))
+        raise Refusal.invalid(_("There are no certificates for this achievement."), code="no_certificates")
     export = CertificateExport.objects.create(
         association=association,
         source_type=source_type,

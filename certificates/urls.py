@@ -17,6 +17,7 @@ urlpatterns = [
     path("transcript/cpd-transcript.pdf", views.transcript_pdf, name="transcript_pdf"),
     path("manage/", views.manage, name="manage"),
     path("manage/issue/", views.manual_issue, name="manual_issue"),
+    path("manage/issue/course/", views.source_issue, name="source_issue"),
     path("manage/<str:code>/revoke/", views.revoke, name="revoke"),
     path("manage/exports/", views.export_request, name="export_request"),
     path("manage/exports/<uuid:public_id>/", views.export_detail, name="export_detail"),

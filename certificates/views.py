@@ -9,10 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -21,7 +21,7 @@ from accounts.models import Association
 from accounts.names import display_name_is_printable
 from accounts.refusals import Refusal, refusal_respond
 from certificates import badges, selectors, services
-from certificates.forms import CertificateNameForm, ManualIssueForm, RevokeForm, VerifyForm
+from certificates.forms import CertificateNameForm, ManualIssueForm, RevokeForm, SourceIssueForm, VerifyForm
 from certificates.models import Certificate, CertificateExport
 from certificates.pdf import certificate_pdf_filename, html_to_pdf, verification_url
 
@@ -120,6 +120,7 @@ def mine(request):
         "rows": rows,
         "waiting": selectors.certificates_waiting_for_name(user=request.user),
         "has_name": display_name_is_printable(request.user.display_name),
+        "manages": selectors.user_manages_any(request.user),
     }
     return render(request, "certificates/mine.html", context)
 
@@ -267,23 +268,27 @@ def transcript_pdf(request):
     return response
 
 
-def _managed_or_403(request):
-    associations = selectors.associations_managed_by(request.user)
-    if not associations.exists():
-        raise PermissionDenied
-    return associations
+# --- Management: officers of an association manage all of its certificates; a course's trainers those of their
+# own courses (certificates.access); everyone else gets 404, as if the pages did not exist.
+
+
+def _manager_or_404(request) -> None:
+    if not selectors.user_manages_any(request.user):
+        raise Http404
 
 
 @localised
 @login_required
 @require_GET
 def manage(request):
-    """Trainers and officers: certificates their associations issued, bulk export, manual issue."""
-    associations = _managed_or_403(request)
+    """Officers: every certificate of their associations; course trainers: those of the courses they train."""
+    _manager_or_404(request)
     context = {
-        "certificates": selectors.certificates_issued_by(associations=associations),
-        "sources": selectors.certificate_sources(associations=associations),
+        "certificates": selectors.certificates_managed_by(user=request.user),
+        "sources": selectors.certificate_sources_managed_by(user=request.user),
         "exports": selectors.exports_of(user=request.user),
+        "may_award": selectors.associations_managed_by(request.user).exists(),
+        "may_issue_sources": bool(selectors.sources_issuable_by(request.user)),
     }
     return render(request, "certificates/manage.html", context)
 
@@ -292,7 +297,10 @@ def manage(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def manual_issue(request):
-    associations = _managed_or_403(request)
+    """Officers award an achievement by hand in their association's name."""
+    associations = selectors.associations_managed_by(request.user)
+    if not associations.exists():
+        raise Http404
     form = ManualIssueForm(request.POST or None, associations=associations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -308,29 +316,54 @@ def manual_issue(request):
                 kind=data["kind"],
                 template=data["template"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refusal as refusal:
+            form.add_error(None, refusal)
         else:
-            messages.success(request, _("%(count)d certificate(s) issued.") % {"count": len(issued)})
-            held = len(data["recipients"]) - len(issued)
-            if held:
-                messages.info(
-                    request,
-                    _(
-                        "%(count)d recipient(s) have not given their name yet: "
-                        "they were asked, and get the certificate once they do."
-                    )
-                    % {"count": held},
-                )
+            _issued_message(request, issued=len(issued), asked=len(data["recipients"]))
             return redirect("certificates:manage")
     return render(request, "certificates/issue.html", {"form": form})
+
+
+def _issued_message(request, *, issued: int, asked: int) -> None:
+    messages.success(request, _("%(count)d certificate(s) issued.") % {"count": issued})
+    if held := asked - issued:
+        messages.info(
+            request,
+            _(
+                "%(count)d recipient(s) have not given their name yet: "
+                "they were asked, and get the certificate once they do."
+            )
+            % {"count": held},
+        )
+
+
+@localised
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_issue(request):
+    """A course's trainers hand its certificate to people by hand."""
+    sources = selectors.sources_issuable_by(request.user)
+    if not sources:
+        raise Http404
+    form = SourceIssueForm(request.POST or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.source_certificates_issue(
+                actor=request.user, source=form.cleaned_data["source"], recipients=form.cleaned_data["recipients"]
+            )
+        except Refusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            _issued_message(request, issued=len(issued), asked=len(form.cleaned_data["recipients"]))
+            return redirect("certificates:manage")
+    return render(request, "certificates/source_issue.html", {"form": form})
 
 
 @localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke(request, code):
-    """Managers of the issuing association only; another association's certificate answers 404."""
+    """Its managers only (an officer of the issuer, a trainer of its course); anyone else gets 404."""
     certificate = selectors.certificate_for_manager(user=request.user, code=code)
     if certificate is None:
         raise Http404
@@ -338,8 +371,8 @@ def revoke(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refusal as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(request, _("The certificate is revoked."))
             return redirect("certificates:manage")
@@ -350,8 +383,7 @@ def revoke(request, code):
 @login_required
 @require_POST
 def export_request(request):
-    associations = _managed_or_403(request)
-    association = get_object_or_404(associations, pk=_int(request.POST.get("association")))
+    association = get_object_or_404(Association, pk=_int(request.POST.get("association")))
     source_type = get_object_or_404(ContentType, pk=_int(request.POST.get("source_type")))
     try:
         export = services.certificate_export_request(
@@ -360,9 +392,8 @@ def export_request(request):
             source_type=source_type,
             source_id=request.POST.get("source_id", "")[:64],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("certificates:manage")
+    except Refusal as refusal:
+        return refusal_respond(request, refusal, redirect_to=reverse("certificates:manage"))
     return redirect("certificates:export_detail", public_id=export.public_id)
 
 
@@ -371,9 +402,13 @@ def _int(value) -> int:
 
 
 def _export_for(request, public_id) -> CertificateExport:
+    """The person's own export, while they still manage its certificates (else 404)."""
     export = get_object_or_404(CertificateExport.objects.select_related("association"), public_id=public_id)
-    if export.requested_by_id != request.user.pk or not selectors.user_manages_association(
-        user=request.user, association=export.association
+    if export.requested_by_id != request.user.pk or not selectors.user_manages_source(
+        user=request.user,
+        issuer=export.association_id,
+        source_type=export.source_type_id,
+        source_id=export.source_id,
     ):
         raise Http404
     return export

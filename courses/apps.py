@@ -7,6 +7,8 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from courses.certificate_sources import certificate_sources_register
         from courses.h5p_activities import h5p_context_register
 
         h5p_context_register()
+        certificate_sources_register()

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from certificates.services import CertificateKind, certificate_issue
+from certificates.services import certificate_issue
+from courses.certificate_sources import course_achievement
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import QuizRefused, quiz_answers_parse, quiz_grade, quiz_token_check
@@ -187,11 +188,12 @@ def course_certificate_issue(*, completion: CourseCompletion):
     None while the learner has no name to print: certificates holds the request and issues it when they give one.
     """
     course = completion.course
+    achievement = course_achievement(course)
     return certificate_issue(
         recipient=completion.learner,
-        achievement_title=course.title,
-        kind=CertificateKind.COURSE,
-        cpd_hours=course.cpd_hours,
-        issuer=course.issuer,
+        achievement_title=achievement.title,
+        kind=achievement.kind,
+        cpd_hours=achievement.cpd_hours,
+        issuer=achievement.issuer,
         source=course,
     )

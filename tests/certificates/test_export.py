@@ -85,9 +85,9 @@ def test_an_admin_of_another_association_cannot_request_or_watch(
     assert client.get(reverse("certificates:export_detail", kwargs={"public_id": export.public_id})).status_code == 404
 
 
-def test_a_member_gets_403(client, association, member, award, three_certificates):
+def test_a_member_gets_404(client, association, member, award, three_certificates):
     client.force_login(member)
-    assert _request(client, association, award).status_code == 403
+    assert _request(client, association, award).status_code == 404
     assert not CertificateExport.objects.exists()
 
 

@@ -1,9 +1,10 @@
-"""Manual issue: trainers and officers of an association award certificates by hand for any other source
+"""Manual issue: officers of an association award certificates by hand in its name for any other source
 (a workshop, a conference session); recipients must be registered users; one certificate each."""
 
 import pytest
 from django.urls import reverse
 
+from accounts.models import Membership
 from certificates.models import Certificate, CertificateEvent, ManualAward
 from tests.certificates.factories import CertificateTemplateFactory, issue
 from tests.factories import MembershipFactory, UserFactory
@@ -55,11 +56,21 @@ def test_an_unknown_email_is_named_in_a_clear_error_and_nothing_is_issued(client
     assert not ManualAward.objects.exists() and not Certificate.objects.exists()
 
 
-def test_a_trainer_who_is_a_member_may_issue(client, association, trainer, learner):
-    MembershipFactory(user=trainer, association=association)
-    client.force_login(trainer)
+def test_a_board_member_may_issue(client, association, board_member, learner):
+    client.force_login(board_member)
     assert client.post(URL, _form(association, learner.email)).status_code == 302
     assert Certificate.objects.filter(recipient=learner, issuer=association).exists()
+
+
+@pytest.mark.parametrize("role", [Membership.Role.MEMBER, Membership.Role.TRAINER])
+def test_a_trainer_who_is_a_member_or_trainer_of_the_association_cannot_issue_in_its_name(
+    client, association, trainer, learner, role
+):
+    """Hand-issuing in an association's name is its officers' (the audit: a plain member in Trainers did)."""
+    MembershipFactory(user=trainer, association=association, role=role)
+    client.force_login(trainer)
+    assert client.post(URL, _form(association, learner.email)).status_code == 404
+    assert not Certificate.objects.exists() and not ManualAward.objects.exists()
 
 
 def test_an_admin_of_another_association_cannot_issue_in_its_name(client, association, other_admin, learner):
@@ -81,10 +92,10 @@ def test_a_template_of_another_association_is_refused(
 
 
 @pytest.mark.parametrize("persona", ["member", "learner", "trainer"])
-def test_people_who_manage_no_association_get_403(client, persona, request):
+def test_people_who_manage_no_certificates_get_404(client, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(URL).status_code == 403
-    assert client.get(reverse("certificates:manage")).status_code == 403
+    assert client.get(URL).status_code == 404
+    assert client.get(reverse("certificates:manage")).status_code == 404
 
 
 def test_anonymous_is_sent_to_log_in(client, db):
