@@ -5,14 +5,11 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils.translation import gettext as _
 
+from accounts.refusals import Refusal
 from courses.blocks import QuestionBlock
 
 TOKEN_SALT = "courses.quiz-attempt"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 7 * 24 * 3600
-
-
-class QuizRefused(Exception):
-    """A submission that is not graded; the message says why."""
 
 
 def quiz_token_make(*, learner_id: int, lesson_id: int, block_id: str, number: int) -> str:
@@ -25,14 +22,14 @@ def quiz_token_check(*, token: str, learner_id: int, lesson_id: int, block_id: s
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired as error:
-        raise QuizRefused(_("This answer sheet has expired. Reload the lesson and answer again.")) from error
+        raise Refusal.invalid(_("This answer sheet has expired. Reload the lesson and answer again.")) from error
     except signing.BadSignature as error:
-        raise QuizRefused(_("This answer sheet is not valid. Reload the lesson and answer again.")) from error
+        raise Refusal.invalid(_("This answer sheet is not valid. Reload the lesson and answer again.")) from error
     if payload.get("u") != learner_id or payload.get("l") != lesson_id or payload.get("b") != block_id:
-        raise QuizRefused(_("These answers belong to another quiz or another person."))
+        raise Refusal.invalid(_("These answers belong to another quiz or another person."))
     number = payload.get("n")
     if not isinstance(number, int) or number < 1:
-        raise QuizRefused(_("This answer sheet is not valid. Reload the lesson and answer again."))
+        raise Refusal.invalid(_("This answer sheet is not valid. Reload the lesson and answer again."))
     return number
 
 
@@ -52,13 +49,13 @@ def quiz_answers_parse(*, quiz, data: dict[str, list[str]]) -> dict[str, list[in
         try:
             chosen = sorted({int(value) for value in raw})
         except (TypeError, ValueError) as error:
-            raise QuizRefused(_("An answer does not match the options of the question.")) from error
+            raise Refusal.invalid(_("An answer does not match the options of the question.")) from error
         if any(choice < 0 or choice >= len(question["options"]) for choice in chosen):
-            raise QuizRefused(_("An answer does not match the options of the question."))
+            raise Refusal.invalid(_("An answer does not match the options of the question."))
         if not chosen:
-            raise QuizRefused(_("Answer question %(number)d.") % {"number": index + 1})
+            raise Refusal.invalid(_("Answer question %(number)d.") % {"number": index + 1})
         if question["kind"] != QuestionBlock.MULTIPLE and len(chosen) != 1:
-            raise QuizRefused(_("Choose one answer for question %(number)d.") % {"number": index + 1})
+            raise Refusal.invalid(_("Choose one answer for question %(number)d.") % {"number": index + 1})
         answers[str(index)] = chosen
     return answers
 

@@ -5,19 +5,19 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.refusals import Refusal
 from certificates.services import certificate_issue
 from courses.certificate_sources import course_achievement
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
-from courses.quizzes import QuizRefused, quiz_answers_parse, quiz_grade, quiz_token_check
+from courses.quizzes import quiz_answers_parse, quiz_grade, quiz_token_check
 
 logger = logging.getLogger(__name__)
 
-
-class CourseActionRefused(Exception):
-    """A refused action; the message says why and nothing was written."""
+ALREADY_SUBMITTED = gettext_lazy("These answers were already submitted, or belong to another attempt.")
 
 
 def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = None) -> Enrolment:
@@ -28,13 +28,14 @@ def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = 
     by_staff = actor is not None and actor.pk != learner.pk
     if by_staff:
         if not is_course_staff(user=actor, course=course):
-            raise CourseActionRefused(
-                _("Only trainers of the course and administrators of its association enrol others.")
+            raise Refusal(
+                _("Only trainers of the course and administrators of its association enrol others."),
+                code="not_course_staff",
             )
     else:
         refusal = self_enrolment_refusal(user=learner, course=course)
         if refusal:
-            raise CourseActionRefused(refusal)
+            raise Refusal(refusal, code="enrolment_refused")
     now = timezone.now()
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(learner=learner, course=course).first()
@@ -60,7 +61,7 @@ def enrolment_leave(*, learner: User, course: CoursePage) -> Enrolment:
     """Leave a course. Progress and attempts are kept, so re-joining continues where the learner stopped."""
     enrolment = Enrolment.objects.select_for_update().filter(learner=learner, course=course).first()
     if enrolment is None or not enrolment.is_active:
-        raise CourseActionRefused(_("You are not enrolled in this course."))
+        raise Refusal.conflict(_("You are not enrolled in this course."), code="not_enrolled")
     enrolment.status = Enrolment.Status.LEFT
     enrolment.left_at = timezone.now()
     enrolment.save(update_fields=["status", "left_at"])
@@ -94,9 +95,9 @@ def lesson_complete(*, learner: User, lesson: LessonPage) -> CourseCompletion | 
     """ "Mark complete" for a reading lesson. Lessons with graded activities complete by passing them."""
     course = lesson.course()
     if not is_enrolled(user=learner, course=course):
-        raise CourseActionRefused(_("You are not enrolled in this course."))
+        raise Refusal(_("You are not enrolled in this course."), code="not_enrolled")
     if lesson.graded_block_ids():
-        raise CourseActionRefused(_("This lesson completes when you pass its activities."))
+        raise Refusal.conflict(_("This lesson completes when you pass its activities."), code="graded_lesson")
     with transaction.atomic():
         _lesson_mark_completed(learner=learner, lesson=lesson)
         return course_completion_refresh(learner=learner, course=course)
@@ -126,20 +127,20 @@ def quiz_attempt_submit(
     """
     lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
     if lesson is None:
-        raise QuizRefused(_("This lesson is not available."))
+        raise Refusal.not_found(_("This lesson is not available."), code="lesson_unavailable")
     block = next((child for child in lesson.body if child.block_type == "quiz" and child.id == block_id), None)
     if block is None:
-        raise QuizRefused(_("This quiz is no longer part of the lesson."))
+        raise Refusal.conflict(_("This quiz is no longer part of the lesson."), code="quiz_gone")
     course = lesson.course()
     if not is_enrolled(user=learner, course=course):
-        raise QuizRefused(_("Enrol in this course to take its quizzes."))
+        raise Refusal(_("Enrol in this course to take its quizzes."), code="not_enrolled")
     number = quiz_token_check(token=token, learner_id=learner.pk, lesson_id=lesson.pk, block_id=block_id)
     quiz = block.value
     used = QuizAttempt.objects.filter(learner=learner, lesson=lesson, block_id=block_id).count()
     if quiz["attempt_limit"] and used >= quiz["attempt_limit"]:
-        raise QuizRefused(_("You have used all your attempts at this quiz."))
+        raise Refusal.conflict(_("You have used all your attempts at this quiz."), code="no_attempts_left")
     if number != used + 1:
-        raise QuizRefused(_("These answers were already submitted, or belong to another attempt."))
+        raise Refusal.conflict(ALREADY_SUBMITTED, code="already_submitted")
     grade = quiz_grade(quiz=quiz, answers=quiz_answers_parse(quiz=quiz, data=data))
     try:
         with transaction.atomic():
@@ -154,7 +155,7 @@ def quiz_attempt_submit(
                 passed=grade.passed,
             )
     except IntegrityError as error:  # the same sheet submitted twice at once
-        raise QuizRefused(_("These answers were already submitted, or belong to another attempt.")) from error
+        raise Refusal.conflict(ALREADY_SUBMITTED, code="already_submitted") from error
     lesson_progress_refresh(learner=learner, lesson=lesson)
     return attempt
 

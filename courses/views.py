@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.refusals import Refusal, refusal_message
 from courses.forms import EnrolByEmailForm
 from courses.models import CoursePage, LessonPage
 from courses.permissions import is_course_staff
-from courses.quizzes import QuizRefused
 from courses.selectors import course_roster, learning_dashboard
 from courses.services import (
-    CourseActionRefused,
     enrolment_create,
     enrolment_leave,
     lesson_complete,
@@ -31,8 +30,8 @@ def enrol(request, course_id: int):
     course = _live_course(course_id)
     try:
         enrolment_create(learner=request.user, course=course)
-    except CourseActionRefused as error:
-        messages.error(request, str(error))
+    except Refusal as error:
+        refusal_message(request, error)
     else:
         messages.success(request, _("You are enrolled in “%(title)s”.") % {"title": course.title})
     return redirect(course.url)
@@ -44,8 +43,8 @@ def leave(request, course_id: int):
     course = _live_course(course_id)
     try:
         enrolment_leave(learner=request.user, course=course)
-    except CourseActionRefused as error:
-        messages.error(request, str(error))
+    except Refusal as error:
+        refusal_message(request, error)
     else:
         messages.success(
             request, _("You left “%(title)s”. Your progress is kept if you join again.") % {"title": course.title}
@@ -59,8 +58,8 @@ def lesson_mark_complete(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
         completion = lesson_complete(learner=request.user, lesson=lesson)
-    except CourseActionRefused as error:
-        messages.error(request, str(error))
+    except Refusal as error:
+        refusal_message(request, error)
         return redirect(lesson.url)
     messages.success(request, _("Lesson marked complete."))
     if completion is not None:
@@ -81,8 +80,8 @@ def quiz_submit(request, lesson_id: int, block_id: str):
             token=request.POST.get("attempt_token", ""),
             data=data,
         )
-    except QuizRefused as error:
-        messages.error(request, str(error))
+    except Refusal as error:
+        refusal_message(request, error)
     else:
         if attempt.passed:
             messages.success(request, _("You scored %(score)d%%: passed.") % {"score": attempt.score})
@@ -102,8 +101,8 @@ def roster(request, course_id: int):
         learner = form.cleaned_data["learner"]
         try:
             enrolment_create(learner=learner, course=course, actor=request.user)
-        except CourseActionRefused as error:
-            messages.error(request, str(error))
+        except Refusal as error:
+            refusal_message(request, error)
         else:
             messages.success(request, _("%(person)s is enrolled.") % {"person": learner.get_full_name()})
             return redirect("courses:roster", course_id=course.pk)

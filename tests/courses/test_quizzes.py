@@ -4,9 +4,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.refusals import Refusal
 from courses.blocks import QuizBlock
 from courses.models import QuizAttempt
-from courses.quizzes import QuizRefused, quiz_token_make
+from courses.quizzes import quiz_token_make
 from courses.services import quiz_attempt_submit
 from tests.courses.factories import course_create, lesson_create, question, quiz_block
 from tests.factories import UserFactory
@@ -93,7 +94,7 @@ def test_feedback_is_shown_after_submission(client, enrolled, quiz_lesson):
 def test_the_attempt_limit_refuses_further_attempts(enrolled, quiz_lesson):
     _submit(enrolled, quiz_lesson, WRONG, number=1)
     _submit(enrolled, quiz_lesson, WRONG, number=2)
-    with pytest.raises(QuizRefused, match="all your attempts"):
+    with pytest.raises(Refusal, match="all your attempts"):
         _submit(enrolled, quiz_lesson, RIGHT, number=3)
     assert QuizAttempt.objects.count() == 2
 
@@ -109,9 +110,9 @@ def test_answers_for_another_attempt_are_refused(enrolled, quiz_lesson):
     """A sheet issued for attempt 1 cannot be replayed as attempt 2, nor a future sheet used early."""
     sheet = _token(enrolled, quiz_lesson, 1)
     _submit(enrolled, quiz_lesson, WRONG, token=sheet)
-    with pytest.raises(QuizRefused, match="already submitted"):
+    with pytest.raises(Refusal, match="already submitted"):
         _submit(enrolled, quiz_lesson, RIGHT, token=sheet)
-    with pytest.raises(QuizRefused, match="another attempt"):
+    with pytest.raises(Refusal, match="another attempt"):
         _submit(enrolled, quiz_lesson, RIGHT, number=5)
     assert QuizAttempt.objects.count() == 1
 
@@ -121,19 +122,19 @@ def test_answers_on_another_learners_sheet_are_refused(enrolled, course, quiz_le
     from courses.services import enrolment_create
 
     enrolment_create(learner=other, course=course)
-    with pytest.raises(QuizRefused, match="another quiz or another person"):
+    with pytest.raises(Refusal, match="another quiz or another person"):
         _submit(enrolled, quiz_lesson, RIGHT, token=_token(other, quiz_lesson))
     assert not QuizAttempt.objects.exists()
 
 
 def test_answers_for_another_lesson_or_quiz_are_refused(enrolled, course, quiz_lesson, reading_lesson):
-    with pytest.raises(QuizRefused):
+    with pytest.raises(Refusal):
         _submit(enrolled, quiz_lesson, RIGHT, token=_token(enrolled, reading_lesson))
-    with pytest.raises(QuizRefused):
+    with pytest.raises(Refusal):
         _submit(enrolled, quiz_lesson, RIGHT, token=_token(enrolled, quiz_lesson, block_id="quiz-2"))
-    with pytest.raises(QuizRefused, match="no longer part"):
+    with pytest.raises(Refusal, match="no longer part"):
         _submit(enrolled, quiz_lesson, RIGHT, block_id="not-a-block")
-    with pytest.raises(QuizRefused, match="not valid"):
+    with pytest.raises(Refusal, match="not valid"):
         _submit(enrolled, quiz_lesson, RIGHT, token="forged:token")
     assert not QuizAttempt.objects.exists()
 
@@ -157,7 +158,7 @@ def test_quiz_submission_requires_login(client, quiz_lesson):
     ids=["unanswered", "two-answers-to-single-choice", "unknown-option", "not-a-number"],
 )
 def test_incomplete_or_malformed_answers_are_refused_without_using_an_attempt(enrolled, quiz_lesson, data):
-    with pytest.raises(QuizRefused):
+    with pytest.raises(Refusal):
         _submit(enrolled, quiz_lesson, data)
     assert not QuizAttempt.objects.exists()
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from accounts.refusals import Refusal
 from certificates.models import Certificate
 from courses.models import CourseCompletion, QuizAttempt
-from courses.quizzes import QuizRefused
 from courses.services import enrolment_create, lesson_complete, quiz_attempt_submit
 from tests.courses.factories import course_create, lesson_create, quiz_block
 from tests.courses.test_quizzes import RIGHT, _token
@@ -32,7 +32,7 @@ def test_a_double_submission_at_the_same_moment_records_one_attempt_one_completi
             barrier.wait(timeout=10)
             quiz_attempt_submit(learner=learner, lesson_id=quiz.pk, block_id="quiz-1", token=sheet, data=RIGHT)
             outcomes.append("recorded")
-        except QuizRefused:
+        except Refusal:
             outcomes.append("refused")
         finally:
             connection.close()
