@@ -147,5 +147,5 @@ def explorer_courses_for(user, parent_page: Page, pages: QuerySet) -> QuerySet:
 
     if roles.is_site_admin(user) or not issubclass(parent_page.specific_class or Page, CourseIndexPage):
         return pages
-    trained = CoursePage.objects.filter(trainers=user).values("pk") if user.is_authenticated else []
+    trained = roles.trained_by(user, CoursePage.objects.all()).values("pk")
     return pages.filter(~Q(depth=parent_page.depth + 1) | Q(pk__in=trained))

@@ -77,19 +77,29 @@ class CoursePageForm(WagtailAdminPageForm):
         if stored is not None and stored["live"] and not roles.is_association_officer(user, stored["issuer_id"]):
             hours = cleaned.get("cpd_hours")
             officers_of = Association.objects.filter(pk=stored["issuer_id"]).values_list("name", flat=True).first()
-            message = _(
-                "This course is published: only an officer of %(association)s may change its %(field)s. "
-                "Ask one of them, or a site administrator."
-            )
             if issuer_changed:
                 self.add_error(
                     "issuer",
-                    Refusal(message, params={"association": officers_of, "field": _("issuer")}, code="live_issuer"),
+                    Refusal(
+                        _(
+                            "This course is published: only an officer of %(association)s may change its issuer. "
+                            "Ask one of them, or a site administrator."
+                        ),
+                        params={"association": officers_of},
+                        code="live_issuer",
+                    ),
                 )
             if hours is not None and hours != stored["cpd_hours"]:
                 self.add_error(
                     "cpd_hours",
-                    Refusal(message, params={"association": officers_of, "field": _("CPD hours")}, code="live_hours"),
+                    Refusal(
+                        _(
+                            "This course is published: only an officer of %(association)s may change its CPD "
+                            "hours. Ask one of them, or a site administrator."
+                        ),
+                        params={"association": officers_of},
+                        code="live_hours",
+                    ),
                 )
         if stored is None and user is not None and user.is_authenticated and "trainers" in cleaned:
             # Whoever creates a course trains it (and so may go on editing it).
