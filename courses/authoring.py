@@ -55,6 +55,30 @@ def page_delete_refusal(page: Page) -> Refusal | None:
     return None
 
 
+def course_create_refusal(user) -> Refusal | None:
+    """Why this person may not start a course, or None: a course needs an issuer they may name."""
+    if roles.is_site_admin(user) or roles.associations_issuable_by(user).exists():
+        return None
+    return Refusal(
+        _(
+            "A course needs an issuing association, and you are not a trainer or an officer of any. Ask an "
+            "officer of your association to give you the trainer role."
+        ),
+        code="no_issuer",
+    )
+
+
+def course_copy_refusal(user, course) -> Refusal | None:
+    """Why this person may not copy the course, or None: a copy is a new course in its issuer's name."""
+    if roles.is_site_admin(user) or roles.may_issue_for(user, course.issuer_id):
+        return None
+    return Refusal(
+        _("Only trainers and officers of %(association)s may start a new course in its name."),
+        params={"association": course.issuer.name},
+        code="copy_not_allowed",
+    )
+
+
 class CatalogueTester(PagePermissionTester):
     """Trainers add courses to a catalogue; the catalogue page itself (its text, its place) is the site admins'."""
 

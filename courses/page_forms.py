@@ -4,7 +4,8 @@ The issuer signs the course's certificates with its key, and the CPD hours are p
 
 - the issuer offered is an association where the editor ``may_issue_for`` (an officer or a trainer of it; site
   administrators any), plus the course's current one so that an unrelated edit still saves;
-- choosing an issuer is checked again in ``clean`` (a forged POST is refused, not only a filtered list);
+- choosing an issuer is checked again in ``clean`` (a forged POST is refused, not only a filtered list), and so is
+  changing the CPD hours, even of a draft: only someone who may issue for the course's association sets them;
 - once the course is live, changing its issuer or its CPD hours needs an officer of the issuer it has now (or a site
   administrator). A trainer's attempt is refused in the form, with the reason, rather than queued in a workflow:
   Wagtail's approval tasks are per group, not per association, so no task can say "an officer of *this* course's
@@ -74,7 +75,20 @@ class CoursePageForm(WagtailAdminPageForm):
                     code="issuer_not_allowed",
                 ),
             )
-        if stored is not None and stored["live"] and not roles.is_association_officer(user, stored["issuer_id"]):
+        hours_changed = stored is not None and cleaned.get("cpd_hours") not in (None, stored["cpd_hours"])
+        if hours_changed and not issuer_changed and not roles.may_issue_for(user, stored["issuer_id"]):
+            # Even on a draft: the hours are printed on certificates signed in the issuer's name.
+            self.add_error(
+                "cpd_hours",
+                Refusal(
+                    _(
+                        "You may set the CPD hours only of courses issued by an association where you are an "
+                        "officer or a trainer."
+                    ),
+                    code="hours_not_allowed",
+                ),
+            )
+        elif stored is not None and stored["live"] and not roles.is_association_officer(user, stored["issuer_id"]):
             hours = cleaned.get("cpd_hours")
             officers_of = Association.objects.filter(pk=stored["issuer_id"]).values_list("name", flat=True).first()
             if issuer_changed:

@@ -11,8 +11,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.refusals import refusal_message
-from courses.authoring import explorer_courses_for, page_delete_refusal
-from courses.models import Skill
+from courses.authoring import course_copy_refusal, course_create_refusal, explorer_courses_for, page_delete_refusal
+from courses.models import CoursePage, Skill
 
 
 class SkillViewSet(SnippetViewSet):
@@ -42,3 +42,21 @@ def refuse_deleting_learners_records(request, page):
 @hooks.register("construct_explorer_page_queryset")
 def show_trainers_their_own_courses(parent_page, pages, request):
     return explorer_courses_for(request.user, parent_page, pages)
+
+
+@hooks.register("before_create_page")
+def refuse_a_course_without_an_issuer_to_name(request, parent_page, page_class):
+    if issubclass(page_class, CoursePage) and (refusal := course_create_refusal(request.user)) is not None:
+        refusal_message(request, refusal)
+        return redirect("wagtailadmin_explore", parent_page.pk)
+    return None
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_a_course_in_a_name_one_may_not_issue_in(request, page):
+    """The copy view publishes without the edit form: the issuer rule is checked here instead."""
+    specific = page.specific
+    if isinstance(specific, CoursePage) and (refusal := course_copy_refusal(request.user, specific)) is not None:
+        refusal_message(request, refusal)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

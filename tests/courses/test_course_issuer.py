@@ -76,6 +76,7 @@ def test_the_issuer_list_offers_only_associations_where_the_editor_may_issue(cli
 def test_a_forged_issuer_on_a_new_course_is_refused_and_nothing_is_created(client, trainer, association):
     """Posting an association the list did not offer (a plain membership is not enough) creates nothing."""
     MembershipFactory(user=trainer, association=association, role=Membership.Role.MEMBER)
+    MembershipFactory(user=trainer, role=Membership.Role.TRAINER)  # of another association: the form opens
     client.force_login(trainer)
     url = add_url(CoursePage, catalogue())
     data = form_data(
@@ -161,3 +162,51 @@ def test_an_unrelated_edit_saves_when_the_trainer_may_no_longer_issue_for_the_is
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.title == "Fixed" and course.issuer_id == _stored(course)[0]
+
+
+def test_a_trainer_who_may_name_no_issuer_is_told_so_instead_of_an_empty_form(client, trainer, association):
+    MembershipFactory(user=trainer, association=association, role=Membership.Role.MEMBER)
+    client.force_login(trainer)
+    url = add_url(CoursePage, catalogue())
+
+    response = client.get(url, follow=True)
+
+    assert "you are not a trainer or an officer of any" in response.content.decode()
+    assert client.post(url, {"title": "x", "slug": "x", "issuer": association.pk}).status_code == 302
+    assert not CoursePage.objects.filter(slug="x").exists()
+
+
+def test_a_trainer_cannot_set_the_hours_of_a_draft_course_in_a_name_they_may_not_issue_in(client, trainer, association):
+    """An officer set the course up and listed the trainer; the hours stay the officer's to set."""
+    draft = course_create(issuer=association, title="Officer's draft", trainers=[trainer])
+    draft.unpublish()
+    client.force_login(trainer)
+
+    response = client.post(edit_url(draft), form_data(client, edit_url(draft), CoursePage, cpd_hours="99"))
+
+    assert response.status_code == 200
+    assert "You may set the CPD hours only of courses issued by" in str(response.context["form"].errors)
+    assert CoursePage.objects.get(pk=draft.pk).get_latest_revision_as_object().cpd_hours == Decimal("4")
+
+
+def test_a_trainer_cannot_copy_a_course_into_a_new_one_in_a_name_they_may_not_issue_in(client, trainer, course):
+    """The copy view publishes without the edit form; the hook refuses it, and no course appears."""
+    from django.urls import reverse
+
+    client.force_login(trainer)
+    before = CoursePage.objects.count()
+
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=[course.pk]),
+        {
+            "new_title": "Copy",
+            "new_slug": "copy",
+            "new_parent_page": catalogue().pk,
+            "copy_subpages": "on",
+            "publish_copies": "on",
+        },
+        follow=True,
+    )
+
+    assert "may start a new course in its name" in response.content.decode()
+    assert CoursePage.objects.count() == before
