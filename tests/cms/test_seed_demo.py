@@ -100,3 +100,20 @@ def test_every_demo_person_can_log_in_with_the_printed_password(seeded_twice, cl
     assert response.status_code == 302
     assert client.get("/").context["user"].email == "learner@lis-commons.local"
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == User.objects.count()
+
+
+def test_the_demo_trainer_walks_as_the_readme_says(seeded_twice, client):
+    """Logs in, edits the demo courses they train (and starts new ones in the association's name), opens no track
+    page, and manages the certificates of their courses."""
+    from courses.models import CourseIndexPage, CoursePage
+
+    trainer = User.objects.get(email="trainer@lis-commons.local")
+    client.force_login(trainer)
+    course = CoursePage.objects.get(slug="verifying-information")
+    catalogue = CourseIndexPage.objects.get(locale__language_code="en")
+    track = TrackPage.objects.filter(locale__language_code="en").first()
+
+    assert client.get(f"/admin/pages/{course.pk}/edit/").status_code == 200
+    assert client.get(f"/admin/pages/add/courses/coursepage/{catalogue.pk}/").status_code == 200
+    assert client.get(f"/admin/pages/{track.pk}/edit/").status_code in (302, 403)
+    assert client.get("/certificates/manage/").status_code == 200
