@@ -262,3 +262,17 @@ def test_the_database_protects_learners_records_from_a_page_deleted_in_code(cour
 
     with pytest.raises(ProtectedError):
         CoursePage.objects.get(pk=course.pk).delete()
+
+
+def test_a_trainer_submits_their_course_for_moderation(client, trainer, course):
+    """Wagtail's default workflow (set on the tree root) takes the trainer's submission."""
+    client.force_login(trainer)
+    data = form_data(client, edit_url(course), CoursePage, title="Checking sources, for review")
+    data["action-submit"] = "action-submit"
+
+    response = client.post(edit_url(course), data)
+
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.workflow_in_progress
+    assert course.title == "Checking sources"  # live until a moderator approves
