@@ -262,3 +262,14 @@ def test_the_manage_list_costs_the_same_queries_for_a_course_trainer_however_man
 
     assert response.content.decode().count("/revoke/") == 3
     assert more.content.decode().count("/revoke/") == 8
+
+
+def test_the_course_issue_form_names_the_courses_a_trainer_trains_and_labels_its_fields(client, people, course):
+    client.force_login(people["course_trainer"])
+
+    body = client.get(reverse("certificates:source_issue")).content.decode()
+
+    assert "<h1>Issue a course certificate by hand</h1>" in body
+    assert "Metadata basics" in body
+    for name in ("source", "recipients"):
+        assert f'<label for="id_{name}">' in body
