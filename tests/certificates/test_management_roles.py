@@ -273,3 +273,12 @@ def test_the_course_issue_form_names_the_courses_a_trainer_trains_and_labels_its
     assert "Metadata basics" in body
     for name in ("source", "recipients"):
         assert f'<label for="id_{name}">' in body
+
+
+@pytest.mark.parametrize("persona", ["officer", "course_trainer", "member_in_trainers", "outsider"])
+def test_my_certificates_links_to_management_only_for_those_who_manage_some(client, people, persona, course):
+    client.force_login(people[persona])
+
+    body = client.get(reverse("certificates:mine")).content.decode()
+
+    assert (reverse("certificates:manage") in body) == (persona in {"officer", "course_trainer"})
