@@ -36,7 +36,15 @@ def set_password_path(body):
 @pytest.fixture
 def eve(client):
     """Eve signs up with Nia's address through the site and never confirms it."""
-    client.post(reverse("account_signup"), {"email": ADDRESS, "password1": EVE_PASSWORD, "password2": EVE_PASSWORD})
+    client.post(
+        reverse("account_signup"),
+        {
+            "display_name": "Eve Mallory",
+            "email": ADDRESS,
+            "password1": EVE_PASSWORD,
+            "password2": EVE_PASSWORD,
+        },
+    )
     mail.outbox.clear()
     user = User.objects.get(email=ADDRESS)
     assert user.check_password(EVE_PASSWORD)
