@@ -66,3 +66,22 @@ def test_a_lesson_scheduled_for_later_stays_unpublished(association):
 def test_run_periodic_runs_the_beat_schedule_in_process_for_the_demo(scheduled_lesson):
     call_command("run_periodic", "--once")
     assert LessonPage.objects.get(pk=scheduled_lesson.pk).live
+
+
+def test_run_periodic_finds_every_scheduled_task_in_a_fresh_process():
+    """As `make run` starts it: a new process where nothing has imported the apps' tasks modules yet."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import django; django.setup();"
+        "from lms.celery import app; app.loader.import_default_modules();"
+        "names = {e['task'] for e in app.conf.beat_schedule.values()};"
+        "print(sorted(names - set(app.tasks)))"
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"

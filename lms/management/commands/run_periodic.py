@@ -8,7 +8,7 @@ import time
 from datetime import datetime
 
 from celery.schedules import schedule as celery_schedule
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from lms.celery import app
@@ -28,12 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("--tick", type=float, default=5.0, help="Seconds between checks (default 5).")
 
     def handle(self, *args, once: bool = False, tick: float = 5.0, **options):
+        # Celery discovers each app's tasks.py lazily (when a worker starts); this process is no worker.
+        app.loader.import_default_modules()
+        missing = sorted({entry["task"] for entry in app.conf.beat_schedule.values()} - set(app.tasks))
+        if missing:
+            raise CommandError(f"The beat schedule names tasks that do not exist: {', '.join(missing)}")
         entries = {
             name: (entry["task"], _as_schedule(entry["schedule"])) for name, entry in app.conf.beat_schedule.items()
         }
         last_run: dict[str, datetime] = {}
         if not once:
             self.stdout.write(f"Running {len(entries)} periodic task(s) in process: {', '.join(sorted(entries))}")
+            self.stdout.flush()
         while True:
             for name, (task_name, when) in entries.items():
                 due = name not in last_run or when.is_due(last_run[name]).is_due
