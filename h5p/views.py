@@ -65,10 +65,6 @@ CONTENT_TYPES = {
 }
 
 
-def _json_error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message}, status=status)
-
-
 def _safe_relative_path(path: str) -> str | None:
     if not path or "\\" in path or "\x00" in path or path.startswith("/"):
         return None
@@ -138,25 +134,6 @@ def content_file(request, content_hash: str, expires: int, signature: str, path:
     return response
 
 
-def _parse_body(request) -> dict | JsonResponse:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY_BYTES:
-        return _json_error(_("The request is larger than 64 KB."), 413)
-    body = request.body
-    if len(body) > MAX_BODY_BYTES:
-        return _json_error(_("The request is larger than 64 KB."), 413)
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _json_error(_("The request is not valid JSON."), 400)
-    if not isinstance(payload, dict):
-        return _json_error(_("The request must be a JSON object."), 400)
-    return payload
-
-
 def _playable_package(*, user, package_id, context_key) -> H5PPackage | None:
     """The package, when it exists and the context's host app lets the user play; None otherwise."""
     if not isinstance(context_key, str) or not context_can_play(user=user, context_key=context_key):
@@ -166,8 +143,8 @@ def _playable_package(*, user, package_id, context_key) -> H5PPackage | None:
     return H5PPackage.objects.filter(pk=int(package_id)).first()
 
 
-def _statement_payload(request) -> dict:
-    """The JSON body of an xAPI post, or a ``Refusal``."""
+def _json_payload(request) -> dict:
+    """The JSON object a post carries (at most 64 KB), or a ``Refusal``."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -193,7 +170,7 @@ def xapi_statement(request):
     try:
         if not request.user.is_authenticated:
             raise Refusal(_("Please log in to save your results."), code="login_required", status=403)
-        payload = _statement_payload(request)
+        payload = _json_payload(request)
         package = _playable_package(
             user=request.user, package_id=payload.get("package"), context_key=payload.get("context")
         )
@@ -239,9 +216,10 @@ def user_state(request, package_id: int):
     if request.method == "GET":
         fields = request.GET
     else:
-        fields = _parse_body(request)
-        if isinstance(fields, JsonResponse):
-            return fields
+        try:
+            fields = _json_payload(request)
+        except Refusal as refusal:
+            return refusal_json(refusal)
     data_type, sub_content_id = fields.get("dataType", ""), fields.get("subContentId", "0")
     if isinstance(sub_content_id, int) and not isinstance(sub_content_id, bool):
         sub_content_id = str(sub_content_id)
