@@ -2,13 +2,12 @@
 one PDF and one e-mail (the unique constraint and the conditional UPDATEs decide, not luck)."""
 
 import os
-import threading
 
 import pytest
-from django.db import connections
 
 from certificates.models import Certificate, CertificateEvent
 from certificates.services import certificate_issue
+from tests.races import race
 
 # Skipped without PostgreSQL (a failure under REQUIRE_SERVICES=true): tests/conftest.py handles the marker.
 pytestmark = [pytest.mark.postgres]
@@ -16,32 +15,17 @@ pytestmark = [pytest.mark.postgres]
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_issues_give_one_certificate_one_pdf_one_email(learner, award, mailoutbox):
-    barrier = threading.Barrier(8)
-    results, errors = [], []
+    def attempt(_index):
+        return certificate_issue(
+            recipient=learner,
+            achievement_title=award.title,
+            kind=Certificate.Kind.EVENT,
+            cpd_hours=award.cpd_hours,
+            issuer=award.association,
+            source=award,
+        ).pk
 
-    def attempt():
-        try:
-            barrier.wait()
-            results.append(
-                certificate_issue(
-                    recipient=learner,
-                    achievement_title=award.title,
-                    kind=Certificate.Kind.EVENT,
-                    cpd_hours=award.cpd_hours,
-                    issuer=award.association,
-                    source=award,
-                ).pk
-            )
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(8, attempt)
     assert errors == []
     assert len(set(results)) == 1
     certificate = Certificate.objects.get()
@@ -68,49 +52,12 @@ def test_racing_renders_attach_one_pdf_and_leave_no_stray_file(learner, award):
     certificate.refresh_from_db()
     certificate.pdf.storage.delete(certificate.pdf.name)  # the render queued at issue: start with no PDF at all
     Certificate.objects.filter(pk=certificate.pk).update(pdf="")
-    barrier = threading.Barrier(4)
-    outcomes, errors = [], []
-
-    def render():
-        try:
-            barrier.wait()
-            outcomes.append(certificate_pdf_render(certificate_id=certificate.pk))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=render) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = race(4, lambda _index: certificate_pdf_render(certificate_id=certificate.pk))
     assert errors == []
     assert outcomes.count(True) == 1
     certificate.refresh_from_db()
     directory = os.path.dirname(certificate.pdf.path)
     assert os.listdir(directory) == [os.path.basename(certificate.pdf.name)]
-
-
-def _race(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def attempt(n):
-        try:
-            barrier.wait()
-            results.append(work(n))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -136,7 +83,7 @@ def test_racing_issues_of_one_issuer_get_distinct_status_indexes(association, mo
             source=awards[n],
         ).status_index
 
-    results, errors = _race(8, work)
+    results, errors = race(8, work)
     assert errors == []
     assert sorted(results) == sorted(Certificate.objects.values_list("status_index", flat=True))
     assert len(set(results)) == 8 and all(0 <= index < 10 for index in results)
@@ -161,13 +108,13 @@ def test_racing_holds_and_releases_give_one_request_one_e_mail_and_one_certifica
             source=award,
         )
 
-    results, errors = _race(6, hold)
+    results, errors = race(6, hold)
     assert errors == [] and results == [None] * 6
     assert PendingCertificate.objects.count() == 1
     assert len(mailoutbox) == 1
 
     display_name_set(user=nameless, display_name="Nora Nameless")
-    results, errors = _race(6, lambda _n: len(services.certificate_pending_issue(recipient=nameless)))
+    results, errors = race(6, lambda _n: len(services.certificate_pending_issue(recipient=nameless)))
     assert errors == []
     assert Certificate.objects.filter(recipient=nameless).count() == 1
     assert not PendingCertificate.objects.exists()

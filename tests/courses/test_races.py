@@ -1,9 +1,6 @@
 """Races on a real database: two submissions of one answer sheet at the same moment record one attempt."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.refusals import Refusal
 from certificates.models import Certificate
@@ -11,6 +8,7 @@ from courses.models import CourseCompletion, QuizAttempt
 from courses.services import enrolment_create, lesson_complete, quiz_attempt_submit
 from tests.courses.factories import course_create, lesson_create, quiz_block
 from tests.courses.test_quizzes import RIGHT, _token
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,24 +22,16 @@ def test_a_double_submission_at_the_same_moment_records_one_attempt_one_completi
     enrolment_create(learner=learner, course=course)
     lesson_complete(learner=learner, lesson=reading)
     sheet = _token(learner, quiz)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def submit():
+    def submit(_index):
         try:
-            barrier.wait(timeout=10)
             quiz_attempt_submit(learner=learner, lesson_id=quiz.pk, block_id="quiz-1", token=sheet, data=RIGHT)
-            outcomes.append("recorded")
         except Refusal:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
+        return "recorded"
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes, errors = race(2, submit)
+    assert errors == []
 
     assert "recorded" in outcomes
     assert QuizAttempt.objects.count() == 1

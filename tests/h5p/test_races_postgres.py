@@ -1,40 +1,18 @@
 """Real concurrency on PostgreSQL: the same statement posted by racing requests is recorded once, and racing
 uploads of the same library install it once."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connections
 
 from h5p.models import H5PAttempt, H5PLibrary, H5PLibraryChange, XAPIStatement
 from h5p.services import activity_iri, package_upload, xapi_statement_record
 from tests.h5p.builders import play_key, upload
 from tests.h5p.test_libraries import fixture_variant
+from tests.races import race
 
 # Skipped without PostgreSQL (a failure under REQUIRE_SERVICES=true): tests/conftest.py handles the marker.
 pytestmark = [pytest.mark.postgres]
-
-
-def race(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
