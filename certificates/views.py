@@ -1,14 +1,12 @@
 import csv
 import functools
 import json
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Association
 from accounts.names import display_name_is_printable
 from accounts.refusals import Refusal, refusal_respond
+from accounts.throttle import throttle_hit
 from certificates import badges, selectors, services
 from certificates.forms import CertificateNameForm, ManualIssueForm, RevokeForm, SourceIssueForm, VerifyForm
 from certificates.models import Certificate, CertificateExport
@@ -56,17 +55,13 @@ def _client_ip(request) -> str:
 
 
 def _verify_rate_limited(request) -> bool:
-    """Fixed window per IP, counted in the shared cache: CERTIFICATES_VERIFY_RATE_LIMIT lookups a window."""
-    limit = settings.CERTIFICATES_VERIFY_RATE_LIMIT
-    window = settings.CERTIFICATES_VERIFY_RATE_WINDOW
-    key = f"certificates:verify:{_client_ip(request)}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    """Per IP: CERTIFICATES_VERIFY_RATE_LIMIT lookups a CERTIFICATES_VERIFY_RATE_WINDOW."""
+    return throttle_hit(
+        scope="certificates-verify",
+        who=_client_ip(request),
+        limit=settings.CERTIFICATES_VERIFY_RATE_LIMIT,
+        window=settings.CERTIFICATES_VERIFY_RATE_WINDOW,
+    )
 
 
 def _verify_refusal(request, *, status: int, form=None):

@@ -11,13 +11,13 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.refusals import Refusal
+from accounts.throttle import throttle_hit
 from h5p.access import context_holds_package, context_registration
 from h5p.models import H5PAttempt, H5PLibrary, H5PLibraryChange, H5PPackage, H5PUserState, XAPIStatement
 from h5p.validation import InspectedLibrary, InspectedPackage, PackageRejected, package_inspect
@@ -381,16 +381,10 @@ def _statement_id(statement: dict) -> str:
 
 
 def _rate_limited(user) -> bool:
-    """Fixed window per learner, counted in the shared cache: H5P_XAPI_RATE_LIMIT statements a window."""
-    window = max(1, settings.H5P_XAPI_RATE_WINDOW)
-    key = f"h5p:xapi-rate:{user.pk}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > settings.H5P_XAPI_RATE_LIMIT
+    """Per learner: H5P_XAPI_RATE_LIMIT statements an H5P_XAPI_RATE_WINDOW."""
+    return throttle_hit(
+        scope="h5p-xapi", who=user.pk, limit=settings.H5P_XAPI_RATE_LIMIT, window=settings.H5P_XAPI_RATE_WINDOW
+    )
 
 
 def xapi_statement_record(*, user, package: H5PPackage, context_key: str, statement: dict) -> H5PAttempt | None:
