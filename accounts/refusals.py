@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,6 +85,4 @@ def refusal_respond(request: HttpRequest, error: ValidationError, *, redirect_to
     if redirect_to:
         refusal_message(request, error)
         return redirect(redirect_to)
-    from django.shortcuts import render
-
     return render(request, "refusal.html", {"message": refusal_text(error)}, status=status)
