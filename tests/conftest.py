@@ -29,6 +29,41 @@ def _session_media_root(tmp_path_factory):
     override.disable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serialises_shared_sqlite():
+    """With in-memory SQLite the live server's request threads all use the test's one connection (Django shares it):
+    two requests at once (the browser posting an xAPI statement while it fetches another URL) interleave their
+    savepoints on it ("no such savepoint"). Requests are served one at a time then, the whole response read inside
+    the lock so a streamed body's queries stay inside it too. PostgreSQL gives each thread its own connection."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATimeServer(ThreadedWSGIServer):
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+            lock = threading.Lock()
+
+            def serialised(environ, start_response):
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        body = list(result)
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+                return body
+
+            return super().set_app(serialised)
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATimeServer
+    yield
+    LiveServerThread.server_class = original
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
