@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.refusals import Refusal, refusal_json, refusal_respond
 from h5p import player, selectors, services
-from h5p.access import context_can_play
+from h5p.access import context_can_play, context_holds_package
 from h5p.models import H5PPackage, H5PUserState
 
 MAX_BODY_BYTES = 64 * 1024
@@ -202,6 +202,9 @@ def _state_keys(request, *, package_id, context_key, data_type, sub_content_id) 
     package = _playable_package(user=request.user, package_id=package_id, context_key=context_key)
     if package is None:
         raise Refusal(_("You cannot play this activity here."), code="h5p_forbidden")
+    # As for results: the context keeps state only for the packages it holds.
+    if not context_holds_package(context_key=context_key, package_id=package.pk):
+        raise Refusal(_("This activity does not play that package here."), code="wrong_package")
     return {"user": request.user, "package": package, "context_key": context_key}
 
 

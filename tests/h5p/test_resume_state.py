@@ -128,3 +128,13 @@ def test_a_body_that_is_not_json_is_refused(client, package, contexts, learner):
     response = client.post(state_url(package), "data=x", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert H5PUserState.objects.count() == 0
+
+
+def test_a_package_the_context_does_not_hold_is_refused(client, package, contexts, learner):
+    """A context the learner may play holds certain packages only: no state is kept for any other package there."""
+    client.force_login(learner)
+    key = play_key(learner, "other-package")
+    response = save(client, package, key, "x")
+    assert (response.status_code, response.json()["code"]) == (403, "wrong_package")
+    assert client.get(state_url(package, key)).status_code == 403
+    assert H5PUserState.objects.count() == 0
