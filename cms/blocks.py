@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 
@@ -58,14 +57,27 @@ class ImageBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(label=_("Video URL"), help_text=_("A link to a video page (e.g. PeerTube, Vimeo, YouTube)."))
+    """A link to a video on its own site, with an optional transcript.
+
+    Not an embedded player: the site's Content-Security-Policy frames only its own pages, an embed would tell a
+    third party who reads the lesson, and fetching oEmbed data needs the internet, which a server may not have.
+    The stored value is the URL, as ``EmbedBlock`` stored it, so existing content keeps working."""
+
+    video = blocks.URLBlock(label=_("Video URL"), help_text=_("A link to a video page (e.g. PeerTube, Vimeo, YouTube)."))
+    title = blocks.CharBlock(
+        label=_("Link text"),
+        max_length=200,
+        required=False,
+        help_text=_("What the video is about; without it the link shows the video site's name."),
+    )
     transcript = blocks.RichTextBlock(label=_("Transcript"), required=False, features=["bold", "italic", "link"])
 
     class Meta:
         icon = "media"
         template = "cms/blocks/video.html"
+        preview_value = {"video": "https://www.youtube.com/watch?v=example", "title": "", "transcript": ""}
         label = _("Video")
-        description = _("An embedded video with an optional transcript.")
+        description = _("A link to a video on its own site, with an optional transcript.")
 
 
 class DocumentBlock(blocks.StructBlock):

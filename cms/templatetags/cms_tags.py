@@ -1,5 +1,7 @@
 """Template tags for the site chrome: navigation, footer and the language switcher."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from wagtail.models import Locale, Page
 
@@ -31,3 +33,10 @@ def language_options(context):
         return []
     page = context.get("page")
     return selectors.language_options(request=request, page=page if isinstance(page, Page) else None)
+
+
+@register.filter
+def url_host(url) -> str:
+    """The host a link points at, without ``www.`` (``https://www.youtube.com/watch?v=x`` → ``youtube.com``)."""
+    host = urlsplit(str(url)).hostname or ""
+    return host.removeprefix("www.")

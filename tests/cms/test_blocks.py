@@ -6,7 +6,7 @@ from django.template.loader import get_template
 from cms.blocks import BaseStreamBlock
 
 STREAM = BaseStreamBlock()
-NEEDS_MEDIA = {"image", "video", "document"}  # their previews would need a library item or a network fetch
+NEEDS_MEDIA = {"image", "document"}  # their previews would need a library item
 
 
 @pytest.mark.parametrize("name", list(STREAM.child_blocks))
@@ -50,3 +50,16 @@ def test_the_reading_list_renders_citations_with_links():
     assert html.count("<li>") == 2
     assert '<a href="https://www.ifla.org/">' in html
     assert "Short and practical." in html
+
+
+def test_a_video_is_a_link_to_its_own_site_never_a_third_party_frame():
+    """The CSP frames only the site's own pages, and an embed would tell the video site who reads the lesson."""
+    block = STREAM.child_blocks["video"]
+
+    untitled = block.render(block.to_python({"video": "https://www.youtube.com/watch?v=abc", "transcript": ""}))
+    titled = block.render(block.to_python({"video": "https://peertube.example/w/1", "title": "Quorum explained"}))
+
+    assert "<iframe" not in untitled + titled
+    assert 'href="https://www.youtube.com/watch?v=abc"' in untitled
+    assert "Watch the video on youtube.com" in untitled
+    assert ">Quorum explained</a>" in titled
