@@ -63,7 +63,9 @@ class VideoBlock(blocks.StructBlock):
     third party who reads the lesson, and fetching oEmbed data needs the internet, which a server may not have.
     The stored value is the URL, as ``EmbedBlock`` stored it, so existing content keeps working."""
 
-    video = blocks.URLBlock(label=_("Video URL"), help_text=_("A link to a video page (e.g. PeerTube, Vimeo, YouTube)."))
+    video = blocks.URLBlock(
+        label=_("Video URL"), help_text=_("A link to a video page (e.g. PeerTube, Vimeo, YouTube).")
+    )
     title = blocks.CharBlock(
         label=_("Link text"),
         max_length=200,
