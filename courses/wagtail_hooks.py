@@ -7,6 +7,7 @@ models' ``permissions_for_user`` return; the hooks here add what a page's own te
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -36,6 +37,18 @@ def refuse_deleting_learners_records(request, page):
     if refusal is not None:
         refusal_message(request, refusal)
         return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_learners_records(request, action_type, objects, action_class_instance):
+    """The bulk delete of the page explorer obeys the same rule as deleting one page (it would meet PROTECT)."""
+    if action_type != "delete" or not all(isinstance(item, Page) for item in objects):
+        return None
+    for page in objects:
+        if (refusal := page_delete_refusal(page)) is not None:
+            refusal_message(request, refusal)
+            return redirect(action_class_instance.next_url)
     return None
 
 

@@ -235,6 +235,22 @@ def test_nobody_deletes_the_catalogue_above_a_course_with_learners_records(clien
     )
 
 
+def test_the_bulk_delete_above_a_course_with_learners_records_is_refused_too(client, site_admin, course, with_learner):
+    """The explorer's bulk delete met PROTECT (a 500, nothing deleted); it is refused with the same message."""
+    client.force_login(site_admin)
+    parent = catalogue()
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    next_url = reverse("wagtailadmin_explore", args=[parent.get_parent().pk])
+
+    response = client.post(f"{url}?id={parent.pk}&next={next_url}", follow=True)
+
+    assert response.status_code == 200
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+    assert "holds learners&#x27; enrolments, progress or completions, so it cannot be deleted" in (
+        response.content.decode()
+    )
+
+
 def test_a_lesson_a_learner_opened_cannot_be_deleted_by_its_trainer(client, trainer, course, with_learner):
     from courses.services import lesson_visit_record
 
