@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "courses",
     "webinars",
     "voting",
+    "health_check",  # /health/ for load balancers (lms.health)
     "lms",  # wiring: management commands (seed_demo) that span apps
     # Wagtail
     "wagtail.contrib.forms",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.request_log.RequestTimingMiddleware",  # first: its time and query count cover every other layer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -296,6 +298,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# A request slower than this (milliseconds) is logged at WARNING by lms.request_log.
+REQUEST_LOG_SLOW_MS = env_int("REQUEST_LOG_SLOW_MS", 1000)
+
 # H5P: strict limits for uploaded packages (the h5p app reads these at call time).
 H5P_MAX_UPLOAD_BYTES = env_int("H5P_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 H5P_MAX_FILES = env_int("H5P_MAX_FILES", 2000)
@@ -321,6 +326,8 @@ CERTIFICATES_VERIFY_RATE_WINDOW = env_int("CERTIFICATES_VERIFY_RATE_WINDOW", 60)
 # WeasyPrint narrates every render step at INFO; certificates render in bulk.
 LOGGING["loggers"] = {
     **LOGGING.get("loggers", {}),
+    # One line per request: method, path, status, time, queries (lms.request_log); slow ones at WARNING.
+    "lms.requests": {"level": env_str("REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
     "weasyprint": {"level": "WARNING"},
     "fontTools": {"level": "WARNING"},
 }

@@ -8,11 +8,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import admin_login_redirect
+from lms.health import HealthView
 
 # Every login goes through allauth (throttle, verified address): both admins' login pages redirect there.
 admin.site.login = admin_login_redirect("/django-admin/")
 
 urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
     path("admin/login/", admin_login_redirect("/admin/"), name="admin_login"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
