@@ -240,6 +240,17 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_refused_and_nothing_is_i
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize("name", ["nora@example.org", "Nora\u202eRedaeL"])
+def test_a_name_certificates_could_not_print_is_refused_and_nothing_is_imported(admin_client, name):
+    """An imported name is printed on certificates: an e-mail address or a direction override is refused here,
+    not discovered later when a certificate is held for want of a printable name."""
+    before = counts()
+    response = upload(admin_client, HEADER + f"nora@example.org,{name},member,active,1,\r\n")
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["row_errors"]] == [(2, "display_name")]
+    assert counts() == before
+
+
 def test_a_name_with_a_hyphen_inside_is_imported(admin_client):
     response = upload(admin_client, HEADER + "anna@example.org,Anna-Liisa Mägi,member,active,1,\r\n")
     assert response.status_code == 302

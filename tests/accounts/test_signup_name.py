@@ -40,7 +40,7 @@ def test_signing_up_stores_the_tidied_name(client):
         ("   ", "Enter your name as it should appear on certificates."),
         ("=cmd|' /C calc'!A0", "A name may not begin with =, +, - or @"),
         ("@SUM(1)", "A name may not begin with =, +, - or @"),
-        ("sam@example.org", "Enter your name, not an e-mail address."),
+        ("sam@example.org", "A name may not be an e-mail address."),
         ("S" * (DISPLAY_NAME_MAX + 1), "at most 150 characters"),
     ],
 )

@@ -191,7 +191,7 @@ def test_saving_the_name_issues_and_goes_back_to_my_certificates(
         ("=HYPERLINK(1)", "A name may not begin with =, +, - or @"),
         ("+372 555", "A name may not begin with =, +, - or @"),
         ("-Nora", "A name may not begin with =, +, - or @"),
-        ("nora@example.org", "Enter your name, not an e-mail address."),
+        ("nora@example.org", "A name may not be an e-mail address."),
         ("N" * 151, "at most 150 characters"),
         ("Nora\u202eSemaNoN", "control characters"),
         ("Nora\x07N", "control characters"),
