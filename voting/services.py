@@ -36,8 +36,9 @@ from voting.models import (
     RuleSet,
     weight_to_milli,
 )
-from voting.presence import present_member_ids
+from voting.presence import presence_is_recorded, present_member_ids
 from voting.tally import BallotLine, choices_from_key, choices_key, tally
+from webinars import selectors as webinar_selectors
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back without doubt
 
@@ -112,15 +113,37 @@ def ruleset_create(*, association: Association, body: str, name: str, actor: Use
 
 
 def meeting_create(
-    *, association: Association, title: str, starts_at: datetime, body: str = Body.GENERAL_ASSEMBLY, actor=None
+    *,
+    association: Association,
+    title: str,
+    starts_at: datetime,
+    body: str = Body.GENERAL_ASSEMBLY,
+    webinar=None,
+    actor=None,
 ) -> Meeting:
+    """A meeting of the body; held as one of the association's online meetings (``webinar``), its presence is
+    who attends that meeting, otherwise the chair marks it."""
     _require_chair(actor, association)
-    return Meeting.objects.create(association=association, title=title, starts_at=starts_at, body=body)
+    if webinar is not None and webinar.pk not in _association_meeting_ids(association):
+        raise Refusal.invalid(
+            _("Choose one of the association's own online meetings (a general assembly or a board meeting)."),
+            code="foreign_webinar",
+        )
+    return Meeting.objects.create(association=association, title=title, starts_at=starts_at, body=body, webinar=webinar)
+
+
+def _association_meeting_ids(association: Association) -> set[int]:
+    return set(webinar_selectors.association_meetings(association=association).values_list("pk", flat=True))
 
 
 def presence_mark(*, meeting: Meeting, member: User, present: bool, actor: User | None = None) -> bool:
     """Mark a member present at (or gone from) a meeting. Idempotent; returns whether the member is present."""
     _require_chair(actor, meeting.association)
+    if presence_is_recorded(meeting):
+        raise Refusal.conflict(
+            _("This meeting is held online: presence is who attends it, so it is not marked by hand."),
+            code="presence_recorded",
+        )
     if present:
         if not is_current_member(member, meeting.association_id):
             raise Refusal.invalid(_("Only a current member can be marked present."), code="not_member")

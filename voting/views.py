@@ -14,7 +14,7 @@ from accounts.refusals import Refusal, refusal_respond
 from accounts.roles import associations_officered_by, is_current_member, membership_current_q
 from voting import forms, minutes, rules, selectors, services
 from voting.models import Meeting, Poll, Proxy, RollEntry
-from voting.presence import present_member_ids
+from voting.presence import presence_is_recorded, present_member_ids
 
 SESSION_RECEIPTS = "voting_receipts"
 
@@ -111,7 +111,14 @@ def meeting_new(request, slug):
         services.meeting_create(association=association, actor=request.user, **form.cleaned_data)
         return reverse("voting:poll_new", args=[association.slug])
 
-    return _chair_form(request, slug, forms.MeetingForm, create, _("New meeting"))
+    return _chair_form(
+        request,
+        slug,
+        forms.MeetingForm,
+        create,
+        _("New meeting"),
+        form_kwargs=lambda association: {"association": association},
+    )
 
 
 @login_required
@@ -258,7 +265,11 @@ def poll_presence(request, pk):
         return redirect(request.path)
     present = present_member_ids(poll.meeting)
     people = [(person, person.pk in present) for person in _current_members(poll)]
-    return render(request, "voting/poll_presence.html", {"poll": poll, "people": people})
+    return render(
+        request,
+        "voting/poll_presence.html",
+        {"poll": poll, "people": people, "recorded": presence_is_recorded(poll.meeting)},
+    )
 
 
 @login_required
