@@ -48,13 +48,18 @@ def refused_on_the_page(client, target, holder_id, text):
 # ------------------------------------------------------------------------------------ the meeting's proxy page
 
 
-def test_anonymous_people_log_in_and_outsiders_do_not_find_the_meeting_proxy_page(client, meeting, outsider):
-    response = client.get(page(meeting))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def test_anonymous_people_log_in_and_outsiders_do_not_find_the_meeting_proxy_page(
+    client, meeting, rules_one, member, board_member, outsider
+):
+    proxy = services.proxy_grant(grantor=member, holder=board_member, meeting=meeting)
+    revoke = reverse("voting:meeting_proxy_revoke", args=[meeting.pk, proxy.pk])
+    for response in (client.get(page(meeting)), client.post(page(meeting), {"holder": member.pk}), client.post(revoke)):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(outsider)
     assert client.get(page(meeting)).status_code == 404
     assert client.post(page(meeting), {"holder": outsider.pk}).status_code == 404
-    assert not Proxy.objects.exists()
+    assert client.post(revoke).status_code == 404
+    assert list(Proxy.objects.values_list("pk", "revoked_at")) == [(proxy.pk, None)]
 
 
 def test_a_member_gives_a_proxy_for_the_meeting_and_revokes_it(client, meeting, rules_one, member, board_member):
