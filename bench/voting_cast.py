@@ -37,7 +37,7 @@ from accounts.models import Association, Membership, User  # noqa: E402
 from voting import services  # noqa: E402
 from voting.models import CastRecord  # noqa: E402
 
-THREADS = (1, 8, 32)
+THREADS = (1, 8, 16)  # at most 16 connections: the shared server allows 100 for every session on the machine
 
 
 def _members(association, n):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from voting.models import Body, Meeting, Poll, RuleSet
+from webinars import selectors as webinar_selectors
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -52,6 +53,19 @@ class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.ChoiceField(label=_("Body"), choices=Body.choices)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    webinar = forms.ModelChoiceField(
+        label=_("Held as the online meeting"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Optional. Then those present are the members attending that online meeting; "
+            "otherwise the chair marks presence by hand."
+        ),
+    )
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["webinar"].queryset = webinar_selectors.association_meetings(association=association)
 
 
 class PollForm(forms.Form):

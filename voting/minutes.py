@@ -61,6 +61,10 @@ def _poll(poll: Poll) -> dict:
             }
             for proxy in selectors.proxy_register(poll)
         ],
+        "proxies_not_applied": [
+            {"member": str(row.member), "holder": str(row.holder), "reason": row.reason}
+            for row in selectors.proxies_not_applied(poll)
+        ],
         "result": None
         if results is None
         else {

@@ -161,6 +161,15 @@ class Meeting(models.Model):
     body = models.CharField(_("body"), max_length=20, choices=Body.choices, default=Body.GENERAL_ASSEMBLY)
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
+    # The association meeting on BigBlueButton where it sits: when set, "present" means attending it now.
+    webinar = models.ForeignKey(
+        "webinars.Webinar",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("online meeting"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -173,7 +182,7 @@ class Meeting(models.Model):
 
 
 class Presence(models.Model):
-    """A member marked present at a meeting by its chair (until webinars record attendance)."""
+    """A member marked present at a meeting by its chair (meetings not held as an online meeting)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="presences")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from accounts.models import Membership, User
+from accounts.refusals import Refusal
 from accounts.roles import associations_where, is_current_member, is_site_admin
 from voting import rules
-from voting.models import CastRecord, Poll, Proxy, RollEntry, milli_to_weight
-from voting.services import may_chair, tally_from_dict
+from voting.models import AuditEntry, CastRecord, Poll, Proxy, RollEntry, milli_to_weight
+from voting.services import may_chair, proxy_not_applied_text, tally_from_dict
 
 
 def poll_may_see(user, poll: Poll) -> bool:
@@ -18,6 +23,38 @@ def poll_may_see(user, poll: Poll) -> bool:
     if is_site_admin(user) or is_current_member(user, poll.association_id):
         return True
     return user.is_authenticated and RollEntry.objects.filter(_my_entries_q(user), poll=poll).exists()
+
+
+def not_on_roll_refusal(user, poll: Poll) -> Refusal | None:
+    """Why a former (or not yet active) member of the association is not on the poll's roll: a clear 403 rather
+    than the 404 everyone outside the association gets. None for anyone who never was a member."""
+    if not user.is_authenticated:
+        return None
+    membership = Membership.objects.filter(user=user, association=poll.association_id).first()
+    if membership is None:
+        return None
+    words = {"association": poll.association}
+    if membership.status == Membership.Status.PENDING:
+        reason = _("your membership of %(association)s is not active yet") % words
+    elif membership.status == Membership.Status.ACTIVE and membership.valid_until:
+        reason = _("your membership of %(association)s ended on %(date)s") % {
+            **words,
+            "date": date_format(membership.valid_until),
+        }
+    else:
+        reason = _("your membership of %(association)s has lapsed") % words
+    if poll.state == Poll.State.DRAFT:
+        message = _(
+            "You will not be on the roll of this poll because %(reason)s: the roll is frozen from the current "
+            "members when the poll opens."
+        )
+    else:
+        message = _(
+            "You are not on the roll of this poll because %(reason)s: the roll was frozen from the current members "
+            "when the poll opened, on %(opened)s."
+        )
+    opened = date_format(timezone.localtime(poll.opened_at), "DATETIME_FORMAT") if poll.opened_at else ""
+    return Refusal(message % {"reason": reason, "opened": opened}, code="not_on_roll", status=403)
 
 
 def meeting_may_see(user, meeting) -> bool:
@@ -149,6 +186,23 @@ def proxy_register(poll: Poll) -> QuerySet[Proxy]:
     if poll.meeting_id:
         scope |= Q(meeting_id=poll.meeting_id)
     return Proxy.objects.filter(scope).select_related("grantor", "holder").order_by("granted_at", "pk")
+
+
+@dataclass(frozen=True)
+class NotApplied:
+    member: User
+    holder: User
+    reason: str
+
+
+def proxies_not_applied(poll: Poll) -> list[NotApplied]:
+    """The proxies given before the opening that the frozen roll did not apply, with why (from the audit chain)."""
+    payloads = [e.payload for e in AuditEntry.objects.filter(poll=poll, kind="proxy_not_applied").order_by("sequence")]
+    ids = {p["grantor"] for p in payloads} | {p["holder"] for p in payloads}
+    people = User.objects.in_bulk(ids) if ids else {}
+    return [
+        NotApplied(people[p["grantor"]], people[p["holder"]], proxy_not_applied_text(p["reason"])) for p in payloads
+    ]
 
 
 def poll_may_chair(user, poll: Poll) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,8 +36,9 @@ from voting.models import (
     RuleSet,
     weight_to_milli,
 )
-from voting.presence import present_member_ids
+from voting.presence import presence_is_recorded, present_member_ids
 from voting.tally import BallotLine, choices_from_key, choices_key, tally
+from webinars import selectors as webinar_selectors
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back without doubt
 
@@ -112,15 +113,37 @@ def ruleset_create(*, association: Association, body: str, name: str, actor: Use
 
 
 def meeting_create(
-    *, association: Association, title: str, starts_at: datetime, body: str = Body.GENERAL_ASSEMBLY, actor=None
+    *,
+    association: Association,
+    title: str,
+    starts_at: datetime,
+    body: str = Body.GENERAL_ASSEMBLY,
+    webinar=None,
+    actor=None,
 ) -> Meeting:
+    """A meeting of the body; held as one of the association's online meetings (``webinar``), its presence is
+    who attends that meeting, otherwise the chair marks it."""
     _require_chair(actor, association)
-    return Meeting.objects.create(association=association, title=title, starts_at=starts_at, body=body)
+    if webinar is not None and webinar.pk not in _association_meeting_ids(association):
+        raise Refusal.invalid(
+            _("Choose one of the association's own online meetings (a general assembly or a board meeting)."),
+            code="foreign_webinar",
+        )
+    return Meeting.objects.create(association=association, title=title, starts_at=starts_at, body=body, webinar=webinar)
+
+
+def _association_meeting_ids(association: Association) -> set[int]:
+    return set(webinar_selectors.association_meetings(association=association).values_list("pk", flat=True))
 
 
 def presence_mark(*, meeting: Meeting, member: User, present: bool, actor: User | None = None) -> bool:
     """Mark a member present at (or gone from) a meeting. Idempotent; returns whether the member is present."""
     _require_chair(actor, meeting.association)
+    if presence_is_recorded(meeting):
+        raise Refusal.conflict(
+            _("This meeting is held online: presence is who attends it, so it is not marked by hand."),
+            code="presence_recorded",
+        )
     if present:
         if not is_current_member(member, meeting.association_id):
             raise Refusal.invalid(_("Only a current member can be marked present."), code="not_member")
@@ -231,17 +254,7 @@ def poll_open(*, poll_id: int, actor: User | None = None) -> Poll:
         ruleset = poll.ruleset
         memberships = list(Membership.objects.filter(membership_current_q(), association=poll.association))
         entitled = {m.user_id: m for m in memberships if ruleset.entitles(m)}
-        holders: dict[int, tuple[int, str]] = {}
-        held: dict[int, int] = {}
-        for proxy in _active_proxies(poll):
-            if (
-                proxy.grantor_id in entitled
-                and proxy.holder_id in entitled
-                and proxy.grantor_id not in holders
-                and held.get(proxy.holder_id, 0) < ruleset.proxy_limit
-            ):
-                holders[proxy.grantor_id] = (proxy.holder_id, proxy.instruction)
-                held[proxy.holder_id] = held.get(proxy.holder_id, 0) + 1
+        holders, not_applied = _proxies_apply(_active_proxies(poll), entitled, ruleset)
         entries = [
             RollEntry(
                 poll=poll,
@@ -287,37 +300,133 @@ def poll_open(*, poll_id: int, actor: User | None = None) -> Poll:
                 "proxies": sorted([grantor, holder] for grantor, (holder, _i) in holders.items()),
             },
         )
+        for proxy, reason in not_applied:
+            _audit(
+                poll,
+                "proxy_not_applied",
+                {"proxy": proxy.pk, "grantor": proxy.grantor_id, "holder": proxy.holder_id, "reason": reason},
+            )
         _audit(poll, "opened", {"by": actor.pk if actor else None, "closes_at": _iso(poll.closes_at)})
-        transaction.on_commit(lambda: _queue_opened_notice(poll.pk))
+        transaction.on_commit(lambda: _queue_opened_notice(poll.pk, tell_grantors=bool(not_applied)))
     return poll
+
+
+class ProxyNotApplied:
+    """Why a proxy given before the opening was not applied to the frozen roll (the audit entry's ``reason``)."""
+
+    GRANTOR_NOT_ON_ROLL = "grantor_not_on_roll"
+    HOLDER_NOT_ON_ROLL = "holder_not_on_roll"
+    ALREADY_GIVEN = "already_given"
+    NONE_ALLOWED = "none_allowed"
+    OVER_LIMIT = "over_limit"
+
+
+def proxy_not_applied_text(reason: str) -> str:
+    """The reason in words, in the reader's language (the minutes, the register, the e-mail to the member)."""
+    words = {
+        ProxyNotApplied.GRANTOR_NOT_ON_ROLL: _(
+            "the member was not on the roll when the poll opened (membership not current, or a role these rules of "
+            "procedure do not entitle)"
+        ),
+        ProxyNotApplied.HOLDER_NOT_ON_ROLL: _(
+            "the proxy holder was not on the roll when the poll opened (membership not current, or a role these "
+            "rules of procedure do not entitle)"
+        ),
+        ProxyNotApplied.ALREADY_GIVEN: _("the member had given an earlier proxy that applies to this poll"),
+        ProxyNotApplied.NONE_ALLOWED: _("the rules of procedure of this poll allow no proxies"),
+        ProxyNotApplied.OVER_LIMIT: _(
+            "the proxy holder already held the most proxies the rules of procedure of this poll allow"
+        ),
+    }
+    return words.get(reason, reason)
+
+
+def _proxies_apply(proxies, entitled: dict, ruleset: RuleSet) -> tuple[dict[int, tuple[int, str]], list]:
+    """Apply the proxies in the order they were given: ``({grantor: (holder, instruction)}, [(proxy, reason)])``.
+
+    A proxy that cannot apply (the rules changed, a membership lapsed, a meeting and a poll proxy together exceed
+    the limit) is never dropped silently: it comes back with its reason, for the audit chain and the member.
+    """
+    holders: dict[int, tuple[int, str]] = {}
+    held: dict[int, int] = {}
+    not_applied = []
+    for proxy in proxies:
+        if proxy.grantor_id not in entitled:
+            reason = ProxyNotApplied.GRANTOR_NOT_ON_ROLL
+        elif proxy.holder_id not in entitled:
+            reason = ProxyNotApplied.HOLDER_NOT_ON_ROLL
+        elif proxy.grantor_id in holders:
+            reason = ProxyNotApplied.ALREADY_GIVEN
+        elif ruleset.proxy_limit == 0:
+            reason = ProxyNotApplied.NONE_ALLOWED
+        elif held.get(proxy.holder_id, 0) >= ruleset.proxy_limit:
+            reason = ProxyNotApplied.OVER_LIMIT
+        else:
+            holders[proxy.grantor_id] = (proxy.holder_id, proxy.instruction)
+            held[proxy.holder_id] = held.get(proxy.holder_id, 0) + 1
+            continue
+        not_applied.append((proxy, reason))
+    return holders, not_applied
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _queue_opened_notice(poll_id: int) -> None:
-    from voting.tasks import poll_opened_notify
+def _queue_opened_notice(poll_id: int, *, tell_grantors: bool) -> None:
+    from voting.tasks import poll_opened_notify, proxies_not_applied_notify
 
     poll_opened_notify.delay(poll_id)
+    if tell_grantors:
+        proxies_not_applied_notify.delay(poll_id)
 
 
 # ------------------------------------------------------------------------------------------------ proxies
 
 
-def _proxy_rules(*, poll: Poll | None, meeting: Meeting | None) -> RuleSet:
+def proxy_terms(*, poll: Poll | None = None, meeting: Meeting | None = None) -> tuple[int, str]:
+    """The tightest (limit, kind) of proxies the rules allow here: the poll's rules version, or for a meeting, the
+    body's latest rules and those of every poll of the meeting still to open (a meeting proxy covers them all)."""
     if poll is not None:
-        return poll.ruleset
-    ruleset = RuleSet.objects.filter(association=meeting.association, body=meeting.body).order_by("-version").first()
-    if ruleset is None:
+        return poll.ruleset.proxy_limit, poll.ruleset.proxy_kind
+    latest = RuleSet.objects.filter(association=meeting.association, body=meeting.body).order_by("-version").first()
+    rulesets = [latest] if latest else []
+    rulesets += [p.ruleset for p in meeting.polls.filter(state=Poll.State.DRAFT).select_related("ruleset")]
+    if not rulesets:
         raise Refusal.conflict(_("This body has no rules of procedure yet, so it takes no proxies."), code="no_rules")
-    return ruleset
+    instructed = any(r.proxy_kind == RuleSet.ProxyKind.INSTRUCTED for r in rulesets)
+    return min(r.proxy_limit for r in rulesets), RuleSet.ProxyKind.INSTRUCTED if instructed else RuleSet.ProxyKind.FREE
+
+
+def _proxies_reaching(*, poll: Poll | None, meeting: Meeting | None):
+    """The active proxies that will apply together with one given here: a poll's own and its meeting's; a
+    meeting's own and those of the polls held in it."""
+    active = Proxy.objects.filter(revoked_at__isnull=True)
+    if poll is not None:
+        return active.filter(Q(poll=poll) | Q(meeting_id=poll.meeting_id) if poll.meeting_id else Q(poll=poll))
+    return active.filter(Q(meeting=meeting) | Q(poll__meeting=meeting, poll__state=Poll.State.DRAFT))
+
+
+def _holder_load(reaching, holder: User, *, poll: Poll | None) -> int:
+    """How many votes the holder would already cast by proxy in one poll reached here (the busiest of them)."""
+    held = reaching.filter(holder=holder)
+    if poll is not None:
+        return held.values("grantor").distinct().count()
+    meeting_wide = set(held.filter(meeting__isnull=False).values_list("grantor_id", flat=True))
+    per_poll: dict[int, set[int]] = {}
+    for poll_id, grantor_id in held.filter(poll__isnull=False).values_list("poll_id", "grantor_id"):
+        per_poll.setdefault(poll_id, set()).add(grantor_id)
+    return len(meeting_wide) + max((len(g - meeting_wide) for g in per_poll.values()), default=0)
 
 
 def proxy_grant(
     *, grantor: User, holder: User, poll: Poll | None = None, meeting: Meeting | None = None, instruction: str = ""
 ) -> Proxy:
-    """A member names another member to cast their vote in a poll (or every poll of a meeting) before it opens."""
+    """A member names another member to cast their vote in a poll (or every poll of a meeting) before it opens.
+
+    Refused, with nothing recorded, when it would not apply: too late, not both current members, to oneself,
+    a second proxy for the same vote, or beyond the most proxies the rules (every rules version it reaches) allow.
+    """
     if (poll is None) == (meeting is None):
         raise Refusal.invalid(_("A proxy is for one poll or for one meeting."), code="proxy_scope")
     association = (poll or meeting).association
@@ -327,26 +436,29 @@ def proxy_grant(
             if poll.state != Poll.State.DRAFT:
                 raise Refusal.conflict(_("Proxies close when the poll opens."), code="proxy_too_late")
         else:
-            meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-            if meeting.starts_at <= timezone.now() or meeting.polls.exclude(state=Poll.State.DRAFT).exists():
+            meeting = Meeting.objects.select_for_update().select_related("association").get(pk=meeting.pk)
+            if not proxies_open(meeting):
                 raise Refusal.conflict(_("Proxies close when the meeting starts."), code="proxy_too_late")
-        ruleset = _proxy_rules(poll=poll, meeting=meeting)
+        limit, kind = proxy_terms(poll=poll, meeting=meeting)
         if not is_current_member(grantor, association) or not is_current_member(holder, association):
             raise Refusal(_("Both the member and the proxy holder must be current members."), code="proxy_member")
         if grantor.pk == holder.pk:
             raise Refusal.invalid(_("You cannot hold your own proxy."), code="proxy_self")
-        if ruleset.proxy_limit == 0:
+        if limit == 0:
             raise Refusal(_("These rules of procedure allow no proxies."), code="proxy_none")
         instruction = instruction.strip()
-        if ruleset.proxy_kind == RuleSet.ProxyKind.INSTRUCTED and not instruction:
+        if kind == RuleSet.ProxyKind.INSTRUCTED and not instruction:
             raise Refusal.invalid(_("These rules require you to say how your proxy must vote."), code="proxy_instr")
-        active = Proxy.objects.filter(revoked_at__isnull=True, poll=poll, meeting=meeting)
-        if active.filter(grantor=grantor).exists():
-            raise Refusal.conflict(_("You have already given a proxy here; revoke it first."), code="proxy_twice")
-        if active.filter(holder=holder).count() >= ruleset.proxy_limit:
+        reaching = _proxies_reaching(poll=poll, meeting=meeting)
+        if reaching.filter(grantor=grantor).exists():
+            raise Refusal.conflict(
+                _("You have already given a proxy that covers this vote; revoke it first."),
+                code="proxy_twice",
+            )
+        if _holder_load(reaching, holder, poll=poll) >= limit:
             raise Refusal(
                 _("%(holder)s already holds %(limit)s proxies, the most these rules of procedure allow.")
-                % {"holder": holder, "limit": ruleset.proxy_limit},
+                % {"holder": holder, "limit": limit},
                 code="proxy_limit",
             )
         proxy = Proxy.objects.create(
@@ -355,6 +467,11 @@ def proxy_grant(
         if poll is not None:
             _audit(poll, "proxy_granted", {"grantor": grantor.pk, "holder": holder.pk, "proxy": proxy.pk})
     return proxy
+
+
+def proxies_open(meeting: Meeting) -> bool:
+    """Whether proxies for the whole meeting may still be given or revoked."""
+    return meeting.starts_at > timezone.now() and not meeting.polls.exclude(state=Poll.State.DRAFT).exists()
 
 
 def proxy_revoke(*, proxy: Proxy, actor: User) -> Proxy:
@@ -369,7 +486,7 @@ def proxy_revoke(*, proxy: Proxy, actor: User) -> Proxy:
             poll = _locked(proxy.poll_id)
             if poll.state != Poll.State.DRAFT:
                 raise Refusal.conflict(_("Proxies close when the poll opens."), code="proxy_too_late")
-        elif proxy.meeting.starts_at <= timezone.now():
+        elif not proxies_open(proxy.meeting):
             raise Refusal.conflict(_("Proxies close when the meeting starts."), code="proxy_too_late")
         proxy.revoked_at = timezone.now()
         proxy.save(update_fields=["revoked_at"])

@@ -80,3 +80,15 @@ def poll_reminder_send(poll_id: int) -> int:
     if not claimed:
         return 0
     return notices.poll_reminder(Poll.objects.get(pk=poll_id))
+
+
+@shared_task(
+    name="voting.proxies_not_applied_notify",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def proxies_not_applied_notify(poll_id: int) -> int:
+    """Tell the members whose proxies were not applied at the opening why, and that they vote themselves."""
+    poll = Poll.objects.filter(pk=poll_id).exclude(state=Poll.State.DRAFT).first()
+    return notices.proxies_not_applied(poll) if poll else 0

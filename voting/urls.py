@@ -36,5 +36,11 @@ urlpatterns = [
     path(poll + "proxies/grant/", views.poll_proxy_grant, name="poll_proxy_grant"),
     path(poll + "proxies/<int:proxy_id>/revoke/", views.proxy_revoke, name="proxy_revoke"),
     path(poll + "minutes.<minutes_format:fmt>", views.poll_minutes, name="poll_minutes"),
+    path("meetings/<int:meeting_id>/proxy/", views.meeting_proxy, name="meeting_proxy"),
+    path(
+        "meetings/<int:meeting_id>/proxy/<int:proxy_id>/revoke/",
+        views.meeting_proxy_revoke,
+        name="meeting_proxy_revoke",
+    ),
     path("meetings/<int:meeting_id>/minutes.<minutes_format:fmt>", views.meeting_minutes, name="meeting_minutes"),
 ]

@@ -1,5 +1,7 @@
 """Pages of voting: thin, they check who may see or do, call one service or selector and render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,16 +16,33 @@ from accounts.refusals import Refusal, refusal_respond
 from accounts.roles import associations_officered_by, is_current_member, membership_current_q
 from voting import forms, minutes, rules, selectors, services
 from voting.models import Meeting, Poll, Proxy, RollEntry
-from voting.presence import present_member_ids
+from voting.presence import presence_is_recorded, present_member_ids
 
 SESSION_RECEIPTS = "voting_receipts"
 
 
 def _visible_poll(request, pk) -> Poll:
+    """The poll, for its members and those on its roll; a former member is told why not (403), others get 404."""
     poll = get_object_or_404(Poll.objects.select_related("association", "ruleset", "meeting"), pk=pk)
     if not selectors.poll_may_see(request.user, poll):
-        raise Http404
+        refusal = selectors.not_on_roll_refusal(request.user, poll)
+        if refusal is None:
+            raise Http404
+        raise refusal
     return poll
+
+
+def _poll_page(view):
+    """A poll's page: a refusal raised while finding the poll (a former member) becomes the refusal page."""
+
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Refusal as error:
+            return refusal_respond(request, error)
+
+    return page
 
 
 def _chaired_poll(request, pk) -> Poll:
@@ -44,9 +63,9 @@ def _receipts(request, poll) -> list[str]:
     return request.session.get(SESSION_RECEIPTS, {}).get(str(poll.pk), [])
 
 
-def _current_members(poll: Poll):
+def _current_members(association: Association):
     return User.objects.filter(
-        pk__in=Membership.objects.filter(membership_current_q(), association=poll.association).values("user")
+        pk__in=Membership.objects.filter(membership_current_q(), association=association).values("user")
     ).order_by("display_name", "email")
 
 
@@ -111,7 +130,14 @@ def meeting_new(request, slug):
         services.meeting_create(association=association, actor=request.user, **form.cleaned_data)
         return reverse("voting:poll_new", args=[association.slug])
 
-    return _chair_form(request, slug, forms.MeetingForm, create, _("New meeting"))
+    return _chair_form(
+        request,
+        slug,
+        forms.MeetingForm,
+        create,
+        _("New meeting"),
+        form_kwargs=lambda association: {"association": association},
+    )
 
 
 @login_required
@@ -131,6 +157,7 @@ def poll_new(request, slug):
 
 
 @login_required
+@_poll_page
 @require_safe
 def poll_detail(request, pk):
     poll = _visible_poll(request, pk)
@@ -156,13 +183,14 @@ def poll_detail(request, pk):
             "my_proxy": Proxy.objects.filter(poll=poll, grantor=request.user, revoked_at__isnull=True).first()
             if draft
             else None,
-            "holders": _current_members(poll).exclude(pk=request.user.pk) if draft else [],
+            "holders": _current_members(poll.association).exclude(pk=request.user.pk) if draft else [],
             "multiple": poll.kind in (Poll.Kind.MULTIPLE, Poll.Kind.ELECTION),
         },
     )
 
 
 @login_required
+@_poll_page
 @require_POST
 def poll_vote(request, pk):
     poll = _visible_poll(request, pk)
@@ -187,6 +215,7 @@ def poll_vote(request, pk):
 
 
 @login_required
+@_poll_page
 @require_safe
 def poll_receipt(request, pk):
     poll = _visible_poll(request, pk)
@@ -194,6 +223,7 @@ def poll_receipt(request, pk):
 
 
 @login_required
+@_poll_page
 @require_safe
 def poll_receipts(request, pk):
     poll = _visible_poll(request, pk)
@@ -206,6 +236,7 @@ def poll_receipts(request, pk):
 
 
 @login_required
+@_poll_page
 @require_safe
 def poll_audit(request, pk):
     poll = _visible_poll(request, pk)
@@ -231,18 +262,21 @@ def _chair_action(request, pk, service, done: str):
 
 
 @login_required
+@_poll_page
 @require_POST
 def poll_open(request, pk):
     return _chair_action(request, pk, services.poll_open, _("The poll is open; the roll is frozen."))
 
 
 @login_required
+@_poll_page
 @require_POST
 def poll_close(request, pk):
     return _chair_action(request, pk, services.poll_close, _("The poll is closed and its result is published."))
 
 
 @login_required
+@_poll_page
 def poll_presence(request, pk):
     poll = _chaired_poll(request, pk)
     if poll.meeting is None:
@@ -257,45 +291,120 @@ def poll_presence(request, pk):
             return refusal_respond(request, error, redirect_to=request.path)
         return redirect(request.path)
     present = present_member_ids(poll.meeting)
-    people = [(person, person.pk in present) for person in _current_members(poll)]
-    return render(request, "voting/poll_presence.html", {"poll": poll, "people": people})
+    people = [(person, person.pk in present) for person in _current_members(poll.association)]
+    return render(
+        request,
+        "voting/poll_presence.html",
+        {"poll": poll, "people": people, "recorded": presence_is_recorded(poll.meeting)},
+    )
 
 
 @login_required
+@_poll_page
 @require_safe
 def poll_proxies(request, pk):
     poll = _chaired_poll(request, pk)
-    return render(request, "voting/poll_proxies.html", {"poll": poll, "proxies": selectors.proxy_register(poll)})
+    return render(
+        request,
+        "voting/poll_proxies.html",
+        {
+            "poll": poll,
+            "proxies": selectors.proxy_register(poll),
+            "not_applied": selectors.proxies_not_applied(poll),
+        },
+    )
 
 
-@login_required
-@require_POST
-def poll_proxy_grant(request, pk):
-    poll = _visible_poll(request, pk)
+def _proxy_grant(request, *, back: str, poll: Poll | None = None, meeting: Meeting | None = None):
     holder = User.objects.filter(pk=_posted_id(request, "holder")).first()
     try:
         if holder is None:
             raise Refusal.invalid(_("Choose the member who will hold your proxy."), code="proxy_holder")
         services.proxy_grant(
-            grantor=request.user, holder=holder, poll=poll, instruction=request.POST.get("instruction", "")
+            grantor=request.user,
+            holder=holder,
+            poll=poll,
+            meeting=meeting,
+            instruction=request.POST.get("instruction", ""),
         )
     except Refusal as error:
-        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
-    messages.success(request, _("Your proxy is registered. You can revoke it until the poll opens."))
-    return redirect(poll.get_absolute_url())
+        return refusal_respond(request, error, redirect_to=back)
+    if poll is not None:
+        messages.success(request, _("Your proxy is registered. You can revoke it until the poll opens."))
+    else:
+        messages.success(request, _("Your proxy is registered. You can revoke it until the meeting starts."))
+    return redirect(back)
+
+
+def _proxy_revoke(request, proxy: Proxy, *, back: str):
+    try:
+        services.proxy_revoke(proxy=proxy, actor=request.user)
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=back)
+    messages.success(request, _("The proxy is revoked."))
+    return redirect(back)
 
 
 @login_required
+@_poll_page
+@require_POST
+def poll_proxy_grant(request, pk):
+    poll = _visible_poll(request, pk)
+    return _proxy_grant(request, poll=poll, back=poll.get_absolute_url())
+
+
+@login_required
+@_poll_page
 @require_POST
 def proxy_revoke(request, pk, proxy_id):
     poll = _visible_poll(request, pk)
     proxy = get_object_or_404(Proxy, pk=proxy_id, poll=poll)
+    return _proxy_revoke(request, proxy, back=poll.get_absolute_url())
+
+
+def _visible_meeting(request, meeting_id) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("association", "webinar"), pk=meeting_id)
+    if not selectors.meeting_may_see(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_proxy(request, meeting_id):
+    """A member's proxy for every poll of a meeting: give it to another member, or revoke it, until it starts."""
+    meeting = _visible_meeting(request, meeting_id)
+    if request.method == "POST":
+        return _proxy_grant(request, meeting=meeting, back=request.path)
     try:
-        services.proxy_revoke(proxy=proxy, actor=request.user)
-    except Refusal as error:
-        return refusal_respond(request, error, redirect_to=poll.get_absolute_url())
-    messages.success(request, _("The proxy is revoked."))
-    return redirect(poll.get_absolute_url())
+        limit, kind = services.proxy_terms(meeting=meeting)
+    except Refusal:
+        limit, kind = 0, ""
+    is_open = services.proxies_open(meeting)
+    return render(
+        request,
+        "voting/meeting_proxy.html",
+        {
+            "meeting": meeting,
+            "polls": meeting.polls.order_by("pk"),
+            "limit": limit,
+            "instructed": kind == "instructed",
+            "is_open": is_open,
+            "my_proxy": Proxy.objects.filter(meeting=meeting, grantor=request.user, revoked_at__isnull=True)
+            .select_related("holder")
+            .first(),
+            "holders": _current_members(meeting.association).exclude(pk=request.user.pk) if is_open else [],
+            "may_give": is_open and limit > 0 and is_current_member(request.user, meeting.association),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_proxy_revoke(request, meeting_id, proxy_id):
+    meeting = _visible_meeting(request, meeting_id)
+    proxy = get_object_or_404(Proxy, pk=proxy_id, meeting=meeting)
+    return _proxy_revoke(request, proxy, back=reverse("voting:meeting_proxy", args=[meeting.pk]))
 
 
 def _minutes_response(data: dict, fmt: str, stem: str):
@@ -307,6 +416,7 @@ def _minutes_response(data: dict, fmt: str, stem: str):
 
 
 @login_required
+@_poll_page
 @require_safe
 def poll_minutes(request, pk, fmt):
     poll = _visible_poll(request, pk)

@@ -1,6 +1,8 @@
 """Demo votes in the demo association: an online general assembly with a motion (closed, with its result) and an
-officer election (open), and a board resolution (open, named). Titles in English and Russian. Safe to run twice:
-every row is found by its title before it is created."""
+officer election (open), and a board resolution (open, named); and, when the webinars demo has built its general
+assembly on BigBlueButton, next year's assembly held as that online meeting (presence is who attends it; members
+can give a proxy for it until it starts), with a motion that opens when it starts. Titles in English and Russian.
+Safe to run twice: every row is found by its title before it is created."""
 
 from __future__ import annotations
 
@@ -11,13 +13,17 @@ from django.utils import timezone
 
 from accounts.models import Association, Membership, User
 from lms.demo.people import ASSOCIATION
+from lms.demo.webinars import ASSEMBLY_TITLE
 from voting import services
 from voting.models import Body, Meeting, Poll, RuleSet
+from webinars.selectors import association_meetings
 
 ASSEMBLY = "Online general assembly 2026 / Онлайн общее собрание 2026"
 MOTION = "Adopt the annual report 2025 / Утвердить годовой отчёт за 2025 год"
 ELECTION = "Elect the treasurer / Выборы казначея"
 RESOLUTION = "Board resolution: fund the summer school / Решение правления: финансировать летнюю школу"
+NEXT_ASSEMBLY = "Annual general assembly 2027 / Ежегодное общее собрание 2027"
+ACCOUNTS = "Adopt the accounts 2026 / Утвердить отчётность за 2026 год"
 
 
 def _people() -> dict[str, User]:
@@ -106,4 +112,24 @@ def build_votes():
     )
     if created:
         services.poll_open(poll_id=resolution.pk, actor=chair)
+    _next_assembly(association, statutes)
     return []
+
+
+def _next_assembly(association, statutes) -> None:
+    """Next year's assembly, held as the webinars demo's general assembly: its motion opens when it starts."""
+    webinar = association_meetings(association=association).filter(title=ASSEMBLY_TITLE).first()
+    if webinar is None:
+        return
+    meeting = Meeting.objects.filter(association=association, title=NEXT_ASSEMBLY).first() or services.meeting_create(
+        association=association, title=NEXT_ASSEMBLY, starts_at=webinar.starts_at, webinar=webinar
+    )
+    _poll(
+        association,
+        ACCOUNTS,
+        ruleset=statutes,
+        meeting=meeting,
+        description="The treasurer presents the accounts for 2026. Казначей представляет отчётность за 2026 год.",
+        opens_at=webinar.starts_at,
+        closes_at=webinar.ends_at,
+    )

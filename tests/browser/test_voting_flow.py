@@ -98,3 +98,39 @@ def test_after_the_close_the_member_finds_the_receipt_published_and_the_outcome_
     page.goto(live_server.url + reverse("voting:poll_audit", args=[poll.pk]))
     expect(page.get_by_role("status")).to_contain_text("verifies")
     _assert_accessible(page, axe)
+
+
+def test_a_member_gives_a_proxy_for_a_meeting_on_an_accessible_page(live_server, page, axe, assembly):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting.models import Proxy
+
+    association = assembly["poll"].association
+    ruleset_create(association, proxy_limit=1)
+    meeting = services.meeting_create(
+        association=association, title="Annual assembly", starts_at=timezone.now() + timedelta(days=3)
+    )
+    _log_in(page, live_server, assembly["member"])
+
+    page.goto(live_server.url + reverse("voting:meeting_proxy", args=[meeting.pk]))
+    expect(page.get_by_role("heading", name="Your proxy")).to_be_visible()
+    _assert_accessible(page, axe)
+    page.get_by_label("Member who will cast your vote").select_option(str(assembly["chair"].pk))
+    page.get_by_role("button", name="Give my proxy").press("Enter")
+
+    expect(page.get_by_role("button", name="Revoke my proxy")).to_be_visible()
+    _assert_accessible(page, axe)
+    assert Proxy.objects.get(meeting=meeting).holder == assembly["chair"]
+
+
+def test_a_former_member_reads_why_they_are_not_on_the_roll(live_server, page, axe, assembly):
+    lapsed = MembershipFactory(association=assembly["poll"].association, status=Membership.Status.LAPSED).user
+    _log_in(page, live_server, lapsed)
+
+    response = page.goto(live_server.url + assembly["poll"].get_absolute_url())
+
+    assert response.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("You are not on the roll of this poll because")
+    _assert_accessible(page, axe)

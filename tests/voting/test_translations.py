@@ -39,3 +39,35 @@ def test_the_poll_page_and_its_result_read_in_russian(client, association, membe
     assert "Кто видит, как вы голосуете" in page
     assert "Принято" in page
     assert "Решено по этим правилам" in page
+
+
+@pytest.mark.django_db
+def test_each_e_mail_is_in_its_recipients_language(association, member, board_member):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from accounts.models import Profile
+    from tests.voting.factories import poll_create
+    from voting.tasks import poll_opened_notify, poll_reminder_send
+
+    Profile.objects.update_or_create(user=member, defaults={"preferred_language": "ru"})
+    Profile.objects.update_or_create(user=board_member, defaults={"preferred_language": "en"})
+    poll = services.poll_open(poll_id=poll_create(association, closes_at=timezone.now() + timedelta(hours=1)).pk)
+    mail.outbox.clear()
+
+    with translation.override("en"):
+        poll_opened_notify(poll.pk)
+    with translation.override("ru"):
+        poll_reminder_send(poll.pk)
+
+    subjects = {(m.to[0], m.subject.split(":")[0]) for m in mail.outbox}
+    assert subjects == {
+        (member.email, "Открыто голосование"),
+        (member.email, "Напоминание"),
+        (board_member.email, "Poll open"),
+        (board_member.email, "Reminder"),
+    }
+    russian = next(m for m in mail.outbox if m.to == [member.email])
+    assert "Проголосовать: " in russian.body

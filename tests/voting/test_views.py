@@ -282,3 +282,50 @@ def test_a_tied_election_names_the_tied_candidates_and_cites_the_tie_rule(client
 
     assert "Tied — Ann — Boris" in page
     assert "Tie: a motion is not carried; equal votes for the last seat leave it undecided." in page
+
+
+def test_a_member_whose_membership_lapsed_before_the_opening_is_told_why_they_are_not_on_the_roll(
+    client, association, member
+):
+    from accounts.models import Membership
+    from tests.factories import MembershipFactory
+
+    lapsed = MembershipFactory(association=association, status=Membership.Status.LAPSED).user
+    poll = open_poll(association)
+    client.force_login(lapsed)
+
+    for target in (url("poll_detail", poll), url("poll_receipts", poll)):
+        response = client.get(target)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "You are not on the roll of this poll because your membership of" in page
+        assert "has lapsed" in page
+    response = client.post(url("poll_vote", poll), {"choice": "yes"})
+    assert response.status_code == 403
+    assert CastRecord.objects.count() == 0
+
+
+def test_a_membership_that_ended_or_is_pending_is_named_as_the_reason(client, association):
+    import datetime
+
+    from accounts.models import Membership
+    from tests.factories import MembershipFactory
+
+    ended = MembershipFactory(association=association, valid_until=datetime.date(2020, 1, 31)).user
+    pending = MembershipFactory(association=association, status=Membership.Status.PENDING).user
+    poll = open_poll(association)
+    draft = poll_create(association, title="Next year's budget")
+
+    client.force_login(ended)
+    assert "ended on" in client.get(url("poll_detail", poll)).content.decode()
+    client.force_login(pending)
+    response = client.get(url("poll_detail", draft))
+    assert response.status_code == 403
+    assert "You will not be on the roll of this poll because" in response.content.decode()
+    assert "is not active yet" in response.content.decode()
+
+
+def test_someone_who_never_was_a_member_still_gets_not_found(client, poll, outsider):
+    client.force_login(outsider)
+
+    assert client.get(url("poll_detail", poll)).status_code == 404
