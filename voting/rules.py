@@ -234,8 +234,10 @@ def quorum_met(rule: Rule, tally: Tally, population: Population) -> bool:
     elif rule.quorum_base is QuorumBase.ROLL:
         base_heads, base_weight = population.roll_heads, population.roll_weight
     else:
-        if population.present_heads is None:
-            return False  # a quorum of those present needs a meeting to be present at
+        if not population.present_heads:
+            # A quorum of those present needs a meeting to be present at, and somebody present at it: with nobody
+            # present the base would be 0 and any single ballot would "meet" it.
+            return False
         base_heads, base_weight = population.present_heads, population.present_weight or 0
     by_head = tally.cast_heads > 0 and _meets(tally.cast_heads, base_heads, rule.quorum_num, rule.quorum_den)
     by_weight = tally.cast_weight > 0 and _meets(tally.cast_weight, base_weight, rule.quorum_num, rule.quorum_den)

@@ -194,6 +194,13 @@ def test_a_quorum_of_those_present_needs_a_meeting():
     assert outcome(Rule(quorum_base=QuorumBase.PRESENT), Kind.MOTION, tally, present).result is Result.CARRIED
 
 
+def test_a_quorum_of_those_present_is_not_met_when_nobody_is_present():
+    """With nobody present the base is 0: any ballot would otherwise "meet" the quorum."""
+    nobody = Population(roll_heads=10, roll_weight=10_000, present_heads=0, present_weight=0)
+
+    assert outcome(Rule(quorum_base=QuorumBase.PRESENT), Kind.MOTION, motion(1, 0), nobody).result is Result.INQUORATE
+
+
 def test_a_rule_refuses_a_quorum_above_one_and_a_simple_majority_of_the_roll():
     with pytest.raises(ValueError, match="fraction"):
         Rule(quorum_num=3, quorum_den=2)
