@@ -27,6 +27,8 @@ from tests.certificates.factories import issue
 from tests.courses.admin_posts import add_url, edit_url
 from tests.courses.factories import catalogue, course_create, home_page, lesson_create
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
+from tests.voting.factories import open_poll
+from voting.models import CastRecord
 
 PERSONAS = (
     "anonymous",
@@ -58,6 +60,8 @@ ALLOWED = {
     "install or change H5P library code": {"site_admin"},
     "play an H5P activity of course C": {"learner", "course_trainer", "board", "admin", "site_admin"},
     "verify a certificate by its code": set(PERSONAS),
+    "chair the polls and meetings of X": {"board", "admin", "site_admin"},
+    "vote in an open poll of X": {"member", "x_trainer", "board", "admin"},
 }
 
 
@@ -112,6 +116,7 @@ def world(django_db_setup, django_db_blocker):
         enrolment_create(learner=people["learner"], course=course)
         event_certificate = issue(recipient=people["learner"], issuer=x)
         course_certificate = issue(recipient=people["learner"], source=course, issuer=x, kind=Certificate.Kind.COURSE)
+        poll = open_poll(x, title="Adopt the matrix")  # its roll: X's current members when it opened
         yield {
             "x": x,
             "people": people,
@@ -121,6 +126,7 @@ def world(django_db_setup, django_db_blocker):
             "h5p_key": context_key(lesson_id=lesson.pk, block_id=block_id),
             "event_certificate": event_certificate,
             "course_certificate": course_certificate,
+            "poll": poll,
         }
         transaction.set_rollback(True)
 
@@ -149,6 +155,12 @@ def _enrol(client, world, user) -> bool:
     return user is not None and Enrolment.objects.filter(learner=user, course=course, status="active").exists()
 
 
+def _vote(client, world, user) -> bool:
+    poll = world["poll"]
+    client.post(reverse("voting:poll_vote", args=[poll.pk]), {"choice": "yes"})
+    return user is not None and CastRecord.objects.filter(roll_entry__poll=poll, roll_entry__member=user).exists()
+
+
 ACTIONS = {
     "manage the members of X": lambda c, w, u: _ok(c.get(reverse("accounts:member_list", args=["matrix-x"]))),
     "manage all certificates issued in X's name": lambda c, w, u: _ok(
@@ -174,6 +186,8 @@ ACTIONS = {
     "verify a certificate by its code": lambda c, w, u: _ok(
         c.get(reverse("certificates:verify", args=[w["event_certificate"].verification_code]))
     ),
+    "chair the polls and meetings of X": lambda c, w, u: _ok(c.get(reverse("voting:poll_new", args=["matrix-x"]))),
+    "vote in an open poll of X": lambda c, w, u: _vote(c, w, u),
 }
 
 
