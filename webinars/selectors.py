@@ -108,17 +108,25 @@ def attendance_table(*, webinar: Webinar, minutes: dict[int, int]) -> tuple[list
     return rows, absent
 
 
-def present_members(*, webinar: Webinar) -> QuerySet[User]:
-    """Current members of the webinar's association who are in its meeting now (an open attendance interval).
+def present_members(*, webinar: Webinar) -> set[int]:
+    """User ids of the current members of the webinar's association who are in its meeting now (an open
+    attendance interval: joined through our link, or seen by polling ``getMeetingInfo``, and not yet gone).
 
     Voting reads this for a quorum or a show of hands in a general assembly.
     """
     in_meeting = AttendanceInterval.objects.filter(webinar=webinar, left_at__isnull=True).values("user_id")
-    return (
+    return set(
         User.objects.filter(pk__in=in_meeting)
         .filter(membership_current_q("memberships__"), memberships__association_id=webinar.association_id)
-        .distinct()
-        .order_by("display_name", "email")
+        .values_list("pk", flat=True)
+    )
+
+
+def association_meetings(*, association: Association) -> QuerySet[Webinar]:
+    """The association meetings (general assemblies, board meetings) the association hosts, latest first:
+    what voting's meeting form offers to choose from."""
+    return (
+        Webinar.objects.filter(association=association).exclude(kind=Webinar.Kind.WEBINAR).order_by("-starts_at", "-pk")
     )
 
 

@@ -82,4 +82,33 @@ def test_present_members_are_the_association_members_in_the_meeting_now(associat
     now = timezone.now()
     services.attendance_seen(webinar=meeting, user_ids=[member.pk, outsider.pk, board_member.pk], now=now)
     AttendanceInterval.objects.filter(user=board_member).update(left_at=now)
-    assert list(selectors.present_members(webinar=meeting)) == [member]
+    assert selectors.present_members(webinar=meeting) == {member.pk}
+
+
+def test_present_members_is_empty_before_anyone_joins_and_after_everyone_left(association, member):
+    meeting = WebinarFactory(association=association, kind="general-assembly")
+    assert selectors.present_members(webinar=meeting) == set()
+    now = timezone.now()
+    services.attendance_seen(webinar=meeting, user_ids=[member.pk], now=now)
+    assert selectors.present_members(webinar=meeting) == {member.pk}
+    AttendanceInterval.objects.filter(user=member).update(left_at=now)
+    assert selectors.present_members(webinar=meeting) == set()
+
+
+def test_present_members_counts_a_member_in_another_meeting_only_there(association, member):
+    meeting = WebinarFactory(association=association, kind="general-assembly")
+    other = WebinarFactory(association=association, kind="board-meeting")
+    services.attendance_seen(webinar=other, user_ids=[member.pk], now=timezone.now())
+    assert selectors.present_members(webinar=meeting) == set()
+    assert selectors.present_members(webinar=other) == {member.pk}
+
+
+def test_association_meetings_lists_the_meetings_of_that_association_only_latest_first(association, other_association):
+    now = timezone.now()
+    assembly = WebinarFactory(association=association, kind="general-assembly", starts_at=now)
+    board = WebinarFactory(association=association, kind="board-meeting", starts_at=now + datetime.timedelta(days=3))
+    WebinarFactory(association=association, kind="webinar")
+    WebinarFactory(association=other_association, kind="general-assembly")
+    meetings = selectors.association_meetings(association=association)
+    assert list(meetings) == [board, assembly]
+    assert list(meetings.filter(starts_at__gte=now + datetime.timedelta(days=1))) == [board]  # still a QuerySet
