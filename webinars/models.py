@@ -283,3 +283,16 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"feed of {self.user_id}"
+
+
+class CallbackReceipt(models.Model):
+    """A recording-ready callback we accepted, by the SHA-256 of its ``signed_parameters``: the same token sent
+    again is a replay and is refused (BBB signs each recording's callback once; a repeat is not BBB retrying a
+    callback we answered)."""
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.webinar_id}: {self.digest[:12]}"

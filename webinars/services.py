@@ -7,6 +7,7 @@ is down or slow the person gets a plain message (503) and nothing is half-writte
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ from webinars.calendar import calendar_bytes
 from webinars.models import (
     AttendanceInterval,
     CalendarFeed,
+    CallbackReceipt,
     MeetingSession,
     Recording,
     RecordingPolicy,
@@ -497,7 +499,17 @@ def _queue_sync(webinar_id: int) -> None:
     webinar_sync.delay(webinar_id)
 
 
-def recording_ready(*, webinar: Webinar) -> None:
+def recording_ready(*, webinar: Webinar, token: str) -> None:
+    """BBB says a recording is ready (``token``: its checked ``signed_parameters``): fetch the recordings. The same
+    token twice is a replay: refused (409), nothing queued."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            CallbackReceipt.objects.create(webinar=webinar, digest=digest)
+    except IntegrityError:
+        raise Refusal.conflict(
+            _("This recording-ready callback was already received; a replay is refused."), code="replayed"
+        ) from None
     transaction.on_commit(lambda: _queue_sync(webinar.pk))
 
 

@@ -127,6 +127,27 @@ def test_forged_and_unknown_recording_ready_callbacks_are_refused_and_change_not
     assert not Recording.objects.exists()
 
 
+def test_a_replayed_recording_ready_callback_is_refused_and_queues_nothing(bbb, association, settings, monkeypatch):
+    webinar = WebinarFactory(association=association)
+    queued = []
+    monkeypatch.setattr(services, "_queue_sync", queued.append)
+    url = f"{settings.SITE_URL}{reverse('webinar_callbacks:recording_ready')}"
+    secret = settings.BIGBLUEBUTTON_SECRET
+    token = jwt.encode({"meeting_id": webinar.meeting_id, "record_id": "rec-1"}, secret, "HS256")
+    assert requests.post(url, data={"signed_parameters": token}, timeout=5).status_code == 200
+    replay = requests.post(url, data={"signed_parameters": token}, timeout=5)
+    assert replay.status_code == 409
+    assert replay.json() == {
+        "error": "This recording-ready callback was already received; a replay is refused.",
+        "code": "replayed",
+    }
+    assert queued == [webinar.pk]
+    # another recording of the same meeting is a new token: accepted
+    second = jwt.encode({"meeting_id": webinar.meeting_id, "record_id": "rec-2"}, secret, "HS256")
+    assert requests.post(url, data={"signed_parameters": second}, timeout=5).status_code == 200
+    assert queued == [webinar.pk, webinar.pk]
+
+
 def test_an_end_callback_with_a_wrong_token_is_refused_and_changes_nothing(bbb, association, settings):
     webinar = WebinarFactory(association=association)
     MeetingSession.objects.create(webinar=webinar, internal_meeting_id="internal-1")
