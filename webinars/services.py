@@ -43,6 +43,7 @@ from webinars.models import (
     WebinarEvent,
     secret_new,
 )
+from webinars.selectors import recording_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -534,6 +535,37 @@ def recordings_sync(*, webinar: Webinar) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- recordings
+
+
+def recording_playback_url(*, webinar: Webinar, recording_id: int, index: int, user) -> str:
+    """The BBB playback address of one format of a recording, for a person allowed to watch it. Only our watch
+    view hands it out, as a redirect: the raw address is never on a page someone not allowed could see.
+
+    Runners see every recording that is not deleted; others see published ones the webinar's recording visibility
+    admits them to. A recording that is deleted, unpublished (for a non-runner), or of another webinar: 404."""
+    recording = Recording.objects.filter(pk=recording_id, webinar=webinar, deleted_at__isnull=True).first()
+    formats = recording.formats if recording is not None else []
+    if recording is None or not 0 <= index < len(formats) or not isinstance(formats[index], dict):
+        raise Refusal.not_found()
+    signed_in = bool(user and user.is_authenticated)
+    if not (signed_in and webinar_runs(user=user, webinar=webinar)):
+        if not recording.published:
+            raise Refusal.not_found()
+        registration = Registration.objects.filter(webinar=webinar, user=user).first() if signed_in else None
+        if not recording_visible_to(webinar=webinar, user=user, registration=registration):
+            raise Refusal(_recording_refusal_text(webinar, signed_in=signed_in), code="recording_not_visible")
+    url = str(formats[index].get("url") or "")
+    if not url.startswith(("https://", "http://")):
+        raise Refusal.not_found()
+    return url
+
+
+def _recording_refusal_text(webinar: Webinar, *, signed_in: bool) -> str:
+    if not signed_in:
+        return _("Sign in to watch this recording.")
+    if webinar.recording_visibility == Webinar.RecordingVisibility.MEMBERS:
+        return _("This recording is for current members of %(name)s.") % {"name": webinar.association}
+    return _("This recording is for the webinar's registered participants.")
 
 
 def recording_publish(*, recording: Recording, actor: User, publish: bool) -> Recording:

@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:webinar_id>/status/", views.webinar_status, name="status"),
     path("<int:webinar_id>/attendance/", views.webinar_attendance, name="attendance"),
     path("<int:webinar_id>/recordings/<int:recording_id>/", views.recording_manage, name="recording"),
+    path(
+        "<int:webinar_id>/recordings/<int:recording_id>/watch/<int:index>/",
+        views.recording_watch,
+        name="recording_watch",
+    ),
 ]

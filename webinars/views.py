@@ -216,6 +216,22 @@ def recording_manage(request: HttpRequest, webinar_id: int, recording_id: int) -
     return redirect(webinar.get_absolute_url())
 
 
+@require_GET
+def recording_watch(request: HttpRequest, webinar_id: int, recording_id: int, index: int) -> HttpResponse:
+    """A recording's playback, through us: checked, then a redirect to BBB (its address is never on our pages)."""
+    webinar = _webinar_or_404(webinar_id)
+    try:
+        url = services.recording_playback_url(
+            webinar=webinar, recording_id=recording_id, index=index, user=request.user
+        )
+    except Refusal as error:
+        return refusal_respond(request, error)
+    response = redirect(url)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     """The person's private calendar address; POST revokes it and makes a new one."""
