@@ -96,18 +96,23 @@ def test_schedule_register_remind_join_attend_record_and_certify(bbb, client, as
     assert certificates.count() == 1
 
 
-def test_a_members_only_recording_is_hidden_from_an_outsider(bbb, client, association, outsider):
-    member = MembershipFactory(association=association).user
+def _past_members_only_webinar_with_a_recording(bbb, association, **fields):
     start = timezone.now() - datetime.timedelta(hours=3)
     webinar = WebinarFactory(
         association=association,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=1),
         recording_visibility=Webinar.RecordingVisibility.MEMBERS,
+        **fields,
     )
     bbb.recording_add(webinar.meeting_id)
     services.recordings_sync(webinar=webinar)
-    recording = Recording.objects.get(webinar=webinar)
+    return webinar, Recording.objects.get(webinar=webinar)
+
+
+def test_a_members_only_recording_is_hidden_from_an_outsider(bbb, client, association, outsider):
+    member = MembershipFactory(association=association).user
+    webinar, recording = _past_members_only_webinar_with_a_recording(bbb, association)
     url = recording.formats[0]["url"]
     watch = reverse("webinars:recording_watch", args=[webinar.pk, recording.pk, 0])
 
@@ -135,17 +140,7 @@ def test_a_members_only_recording_is_hidden_from_an_outsider(bbb, client, associ
 def test_the_watch_link_refuses_unpublished_deleted_and_unknown_recordings_to_viewers(bbb, client, association):
     member = MembershipFactory(association=association).user
     presenter = UserFactory()
-    start = timezone.now() - datetime.timedelta(hours=3)
-    webinar = WebinarFactory(
-        association=association,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=1),
-        recording_visibility=Webinar.RecordingVisibility.MEMBERS,
-        presenters=[presenter],
-    )
-    bbb.recording_add(webinar.meeting_id)
-    services.recordings_sync(webinar=webinar)
-    recording = Recording.objects.get(webinar=webinar)
+    webinar, recording = _past_members_only_webinar_with_a_recording(bbb, association, presenters=[presenter])
     Recording.objects.filter(pk=recording.pk).update(published=False)
     watch = reverse("webinars:recording_watch", args=[webinar.pk, recording.pk, 0])
     client.force_login(member)
