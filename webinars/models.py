@@ -101,6 +101,8 @@ class Webinar(RevisionMixin, models.Model):
     # BBB: our external meeting id, and the secret in the end callback's URL (per meeting, never shown).
     meeting_id = models.CharField(max_length=64, unique=True, default=_meeting_id, editable=False)
     callback_secret = models.CharField(max_length=64, default=secret_new, editable=False)
+    # Called off by its presenters or officers (``services.webinar_call_off``): registrations cancelled, people told.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -170,6 +172,11 @@ class Registration(models.Model):
     reminded_24h_at = models.DateTimeField(null=True, blank=True)
     reminded_1h_at = models.DateTimeField(null=True, blank=True)
     attended_minutes = models.PositiveIntegerField(default=0)
+    # The iCalendar SEQUENCE of this person's copy of the event (same UID throughout): raised on each cancellation
+    # and re-registration, so a calendar applies the newest message.
+    ics_sequence = models.PositiveIntegerField(default=0)
+    # Claimed by a conditional UPDATE before the cancellation e-mail is sent (once per cancellation).
+    cancellation_sent_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(default=False)
 
     class Meta:
@@ -250,6 +257,7 @@ class WebinarEvent(models.Model):
         RECORDING_UNPUBLISHED = "recording-unpublished", _("Recording unpublished")
         RECORDING_DELETED = "recording-deleted", _("Recording deleted")
         MEETING_ENDED = "meeting-ended", _("Meeting ended")
+        WEBINAR_CANCELLED = "webinar-cancelled", _("Webinar cancelled")
 
     webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=32, choices=Action.choices)
@@ -267,8 +275,14 @@ class WebinarEvent(models.Model):
 class RecordingPolicy(models.Model):
     """How long an association keeps its recordings on BBB (empty: forever)."""
 
-    association = models.OneToOneField("accounts.Association", on_delete=models.CASCADE, related_name="+")
+    association = models.OneToOneField(
+        "accounts.Association", on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
     retention_days = models.PositiveIntegerField(_("keep recordings for (days)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recording retention")
+        verbose_name_plural = _("recording retention")
 
     def __str__(self):
         return f"{self.association_id}: {self.retention_days or '∞'}"

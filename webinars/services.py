@@ -30,7 +30,7 @@ from accounts.selectors import user_preferred_language
 from certificates.services import CertificateKind, certificate_issue
 from webinars import attendance
 from webinars.bigbluebutton import BigBlueButton, BigBlueButtonError, BigBlueButtonUnavailable
-from webinars.calendar import calendar_bytes
+from webinars.calendar import registration_ics
 from webinars.models import (
     AttendanceInterval,
     CalendarFeed,
@@ -99,6 +99,8 @@ def webinar_register(*, webinar: Webinar, user: User, now: datetime.datetime | N
     now = now or timezone.now()
     if refusal := webinar_audience_refusal(user=user, webinar=webinar):
         raise refusal
+    if webinar.cancelled_at is not None:
+        raise _called_off()
     if not webinar.registration_is_open(now):
         raise Refusal.conflict(_("Registration for this webinar is closed."), code="registration_closed")
     with transaction.atomic():
@@ -122,9 +124,18 @@ def webinar_register(*, webinar: Webinar, user: User, now: datetime.datetime | N
                 return Registration.objects.get(webinar=locked, user=user)
         else:
             registration.status, registration.registered_at, registration.cancelled_at = status, now, None
-            registration.reminded_24h_at = registration.reminded_1h_at = None
+            registration.reminded_24h_at = registration.reminded_1h_at = registration.cancellation_sent_at = None
+            registration.ics_sequence += 1  # a new invitation supersedes the cancellation the calendar holds
             registration.save(
-                update_fields=["status", "registered_at", "cancelled_at", "reminded_24h_at", "reminded_1h_at"]
+                update_fields=[
+                    "status",
+                    "registered_at",
+                    "cancelled_at",
+                    "reminded_24h_at",
+                    "reminded_1h_at",
+                    "cancellation_sent_at",
+                    "ics_sequence",
+                ]
             )
     transaction.on_commit(lambda: _queue_confirmation(registration.pk))
     return registration
@@ -141,11 +152,49 @@ def webinar_cancel(*, webinar: Webinar, user: User, now: datetime.datetime | Non
         if now >= locked.starts_at:
             raise Refusal.conflict(_("This webinar has started; a registration can no longer be cancelled."))
         freed = registration.status == Registration.Status.CONFIRMED
-        registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
-        registration.save(update_fields=["status", "cancelled_at"])
+        _registration_cancel(registration, now=now)
         if freed:
             _waiting_list_promote(webinar=locked, now=now)
     return registration
+
+
+def _registration_cancel(registration: Registration, *, now: datetime.datetime) -> None:
+    """Cancelled, with a raised iCalendar SEQUENCE; the cancellation (METHOD:CANCEL) is e-mailed after commit."""
+    registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
+    registration.ics_sequence += 1
+    registration.cancellation_sent_at = None
+    registration.save(update_fields=["status", "cancelled_at", "ics_sequence", "cancellation_sent_at"])
+    transaction.on_commit(lambda pk=registration.pk: _queue_cancellation(pk))
+
+
+def _called_off() -> Refusal:
+    return Refusal.conflict(_("This webinar is cancelled."), code="webinar_cancelled")
+
+
+def webinar_call_off(*, webinar: Webinar, actor: User, now: datetime.datetime | None = None) -> int:
+    """Cancel the webinar (its presenters, its association's officers): every registration is cancelled and each
+    person gets the cancellation with a calendar CANCEL. Returns how many registrations were cancelled."""
+    now = now or timezone.now()
+    if not webinar_runs(user=actor, webinar=webinar):
+        raise Refusal(_("Only the webinar's presenters and its association's officers can cancel it."))
+    with transaction.atomic():
+        locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+        if locked.cancelled_at is not None:
+            raise _called_off()
+        if now >= locked.ends_at:
+            raise Refusal.conflict(_("This webinar has ended."), code="ended")
+        locked.cancelled_at = now
+        locked.save(update_fields=["cancelled_at", "updated_at"])
+        active = Registration.objects.filter(webinar=locked).exclude(status=Registration.Status.CANCELLED)
+        cancelled = 0
+        for registration in active.order_by("pk"):
+            _registration_cancel(registration, now=now)
+            cancelled += 1
+        WebinarEvent.objects.create(
+            webinar=locked, action=WebinarEvent.Action.WEBINAR_CANCELLED, actor=actor, note=f"{cancelled} registrations"
+        )
+    webinar.cancelled_at = now
+    return cancelled
 
 
 def _waiting_list_promote(*, webinar: Webinar, now: datetime.datetime) -> list[int]:
@@ -171,7 +220,13 @@ def _queue_confirmation(registration_id: int) -> None:
     registration_confirmation_send.delay(registration_id)
 
 
-def _send(registration: Registration, *, subject: str, template: str, ics: bool) -> None:
+def _queue_cancellation(registration_id: int) -> None:
+    from webinars.tasks import registration_cancellation_send
+
+    registration_cancellation_send.delay(registration_id)
+
+
+def _send(registration: Registration, *, subject: str, template: str, ics: bool = False, cancel: bool = False) -> None:
     user, webinar = registration.user, registration.webinar
     with translation.override(user_preferred_language(user=user)):
         context = {
@@ -185,7 +240,7 @@ def _send(registration: Registration, *, subject: str, template: str, ics: bool)
             to=[user.email],
         )
         if ics:
-            message.attach("webinar.ics", calendar_bytes([webinar], method="PUBLISH"), "text/calendar")
+            message.attach("webinar.ics", registration_ics(registration, cancel=cancel), "text/calendar")
         message.send()
 
 
@@ -208,6 +263,29 @@ def registration_confirmation_send(*, registration_id: int) -> bool:
             template="webinars/email/confirmed.txt",
             ics=True,
         )
+    return True
+
+
+def registration_cancellation_send(*, registration_id: int) -> bool:
+    """The cancellation notice with a calendar CANCEL (same UID, the raised SEQUENCE), once per cancellation: a
+    conditional UPDATE claims it first; a registration renewed since is not told."""
+    claimed = Registration.objects.filter(
+        pk=registration_id, status=Registration.Status.CANCELLED, cancellation_sent_at__isnull=True
+    ).update(cancellation_sent_at=timezone.now())
+    if claimed != 1:
+        return False
+    registration = Registration.objects.select_related("user", "webinar__association").get(pk=registration_id)
+    try:
+        _send(
+            registration,
+            subject=gettext_lazy("Cancelled: %(title)s"),
+            template="webinars/email/cancelled.txt",
+            ics=True,
+            cancel=True,
+        )
+    except Exception:
+        Registration.objects.filter(pk=registration_id).update(cancellation_sent_at=None)
+        raise
     return True
 
 
@@ -310,6 +388,8 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
     """A signed BBB join link. Presenters create the meeting on demand and join as moderators; confirmed
     registrants (members, for association meetings) join as viewers with our user id, once a moderator is in."""
     now = now or timezone.now()
+    if webinar.cancelled_at is not None:
+        raise _called_off()
     moderator = webinar_runs(user=user, webinar=webinar)
     if not moderator:
         if webinar.is_meeting:
