@@ -27,6 +27,7 @@ from tests.certificates.factories import issue
 from tests.courses.admin_posts import add_url, edit_url
 from tests.courses.factories import catalogue, course_create, home_page, lesson_create
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
+from tests.webinars.factories import WebinarFactory
 
 PERSONAS = (
     "anonymous",
@@ -58,6 +59,7 @@ ALLOWED = {
     "install or change H5P library code": {"site_admin"},
     "play an H5P activity of course C": {"learner", "course_trainer", "board", "admin", "site_admin"},
     "verify a certificate by its code": set(PERSONAS),
+    "author a webinar of X in the Wagtail admin": {"x_trainer", "board", "admin", "site_admin"},
 }
 
 
@@ -112,6 +114,7 @@ def world(django_db_setup, django_db_blocker):
         enrolment_create(learner=people["learner"], course=course)
         event_certificate = issue(recipient=people["learner"], issuer=x)
         course_certificate = issue(recipient=people["learner"], source=course, issuer=x, kind=Certificate.Kind.COURSE)
+        webinar = WebinarFactory(association=x, title="Matrix webinar")
         yield {
             "x": x,
             "people": people,
@@ -121,6 +124,7 @@ def world(django_db_setup, django_db_blocker):
             "h5p_key": context_key(lesson_id=lesson.pk, block_id=block_id),
             "event_certificate": event_certificate,
             "course_certificate": course_certificate,
+            "webinar": webinar,
         }
         transaction.set_rollback(True)
 
@@ -173,6 +177,9 @@ ACTIONS = {
     ),
     "verify a certificate by its code": lambda c, w, u: _ok(
         c.get(reverse("certificates:verify", args=[w["event_certificate"].verification_code]))
+    ),
+    "author a webinar of X in the Wagtail admin": lambda c, w, u: _ok(
+        c.get(reverse("wagtailsnippets_webinars_webinar:edit", args=[w["webinar"].pk]))
     ),
 }
 
