@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -300,17 +301,15 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
             webinar__starts_at__lte=now + before,
             **{f"{field}__isnull": True},
         ).values_list("pk", flat=True)
+        # The 1 h claim takes the 24 h one in the same UPDATE: a twin run can never send the 24 h one after it.
+        claim = {field: now}
+        if label == "1h":
+            claim["reminded_24h_at"] = Coalesce("reminded_24h_at", Value(now))
         for registration_id in list(due):
-            claimed = Registration.objects.filter(pk=registration_id, **{f"{field}__isnull": True}).update(
-                **{field: now}
-            )
+            claimed = Registration.objects.filter(pk=registration_id, **{f"{field}__isnull": True}).update(**claim)
             if claimed != 1:
                 continue  # a twin run took it
             registration = Registration.objects.select_related("user", "webinar").get(pk=registration_id)
-            if label == "1h":
-                Registration.objects.filter(pk=registration_id, reminded_24h_at__isnull=True).update(
-                    reminded_24h_at=now
-                )
             try:
                 _send(
                     registration,
