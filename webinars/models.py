@@ -12,6 +12,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import RevisionMixin
+from wagtail.models import PreviewableMixin, RevisionMixin
 
 from cms.tracks import Track
 
@@ -37,7 +38,7 @@ def secret_new() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Webinar(RevisionMixin, models.Model):
+class Webinar(PreviewableMixin, RevisionMixin, models.Model):
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
         GENERAL_ASSEMBLY = "general-assembly", _("General assembly")
@@ -131,6 +132,40 @@ class Webinar(RevisionMixin, models.Model):
     @property
     def revisions(self):
         return self._revisions
+
+    # Preview in the Wagtail admin: the real webinar page, as a visitor who is not signed in sees it.
+    def get_preview_template(self, request, mode_name):
+        return "webinars/webinar_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        now = timezone.now()
+        saved = self.pk is not None
+        counts = Registration.objects.filter(webinar_id=self.pk).values_list("status", flat=True) if saved else []
+        statuses = list(counts)
+        self.confirmed_count = statuses.count(Registration.Status.CONFIRMED)
+        self.waiting_count = statuses.count(Registration.Status.WAITING)
+        context.update(
+            {
+                "webinar": self,
+                "user": AnonymousUser(),
+                "registration": None,
+                "runs": False,
+                "now": now,
+                "ended": now >= self.ends_at,
+                "registration_open": self.registration_is_open(now),
+                "recordings": [],
+                "Status": Registration.Status,
+                "viewer_time_zone": timezone.get_current_timezone_name(),
+                "preview": True,
+            }
+        )
+        return context
+
+    @property
+    def presenters_shown(self):
+        """The presenters for a page (prefetched by the selectors); none yet for a webinar being previewed unsaved."""
+        return self.presenters.all() if self.pk is not None else []
 
     @property
     def trainers(self):

@@ -136,3 +136,45 @@ def test_an_officer_sets_their_associations_recording_retention_only(
     assert _refused(client.get(reverse("wagtailsnippets_webinars_recordingpolicy:edit", args=[theirs.pk])))
     ours.refresh_from_db(), theirs.refresh_from_db()
     assert (ours.retention_days, theirs.retention_days) == (60, 90)
+
+
+PREVIEW_EDIT = "wagtailsnippets_webinars_webinar:preview_on_edit"
+PREVIEW_ADD = "wagtailsnippets_webinars_webinar:preview_on_add"
+
+
+def test_an_officer_previews_the_real_webinar_page_before_saving(client, board_member, association, ours, theirs):
+    client.force_login(board_member)
+    data = _form(client, reverse(EDIT, args=[ours.pk]), title="A title not saved yet")
+    assert client.post(reverse(PREVIEW_EDIT, args=[ours.pk]), data).json()["is_valid"] is True
+    preview = client.get(reverse(PREVIEW_EDIT, args=[ours.pk]))
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "A title not saved yet" in page and "Take part" in page and "Sign in to register" in page
+    ours.refresh_from_db()
+    assert ours.title == "Webinar of ours"  # a preview saves nothing
+
+    # a webinar not saved yet previews too
+    start = (timezone.now() + datetime.timedelta(days=9)).replace(second=0, microsecond=0)
+    new = _form(
+        client,
+        reverse(ADD),
+        title="Brand new webinar",
+        association=association.pk,
+        starts_at=start.strftime("%Y-%m-%d %H:%M"),
+        ends_at=(start + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+    )
+    assert client.post(reverse(PREVIEW_ADD), new).json()["is_valid"] is True
+    assert "Brand new webinar" in client.get(reverse(PREVIEW_ADD)).content.decode()
+    assert not Webinar.objects.filter(title="Brand new webinar").exists()
+
+    # another association's webinar: no preview
+    assert _refused(client.post(reverse(PREVIEW_EDIT, args=[theirs.pk]), data))
+    assert _refused(client.get(reverse(PREVIEW_EDIT, args=[theirs.pk])))
+
+
+def test_preview_is_refused_to_anonymous_and_to_people_without_the_role(client, member, ours):
+    url = reverse(PREVIEW_EDIT, args=[ours.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(member)
+    assert _refused(client.get(url))
