@@ -39,6 +39,18 @@ def _form(client, url, **changes):
     return data
 
 
+def _new_webinar_form(client, association, title):
+    start = (timezone.now() + datetime.timedelta(days=9)).replace(second=0, microsecond=0)
+    return _form(
+        client,
+        reverse(ADD),
+        title=title,
+        association=association.pk,
+        starts_at=start.strftime("%Y-%m-%d %H:%M"),
+        ends_at=(start + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+    )
+
+
 def _refused(response) -> bool:
     """Wagtail answers a refusal in its admin with a redirect (to sign in, or to the dashboard with a message)."""
     return response.status_code in (302, 403)
@@ -71,15 +83,7 @@ def test_an_officer_outside_the_trainers_group_authors_the_associations_webinars
     assert ours.title in listing and theirs.title not in listing
 
     # creates a webinar hosted by their association (the only host offered)
-    start = (timezone.now() + datetime.timedelta(days=9)).replace(second=0, microsecond=0)
-    data = _form(
-        client,
-        reverse(ADD),
-        title="Board briefing",
-        association=association.pk,
-        starts_at=start.strftime("%Y-%m-%d %H:%M"),
-        ends_at=(start + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-    )
+    data = _new_webinar_form(client, association, "Board briefing")
     response = client.post(reverse(ADD), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     created = Webinar.objects.get(title="Board briefing")
@@ -154,15 +158,7 @@ def test_an_officer_previews_the_real_webinar_page_before_saving(client, board_m
     assert ours.title == "Webinar of ours"  # a preview saves nothing
 
     # a webinar not saved yet previews too
-    start = (timezone.now() + datetime.timedelta(days=9)).replace(second=0, microsecond=0)
-    new = _form(
-        client,
-        reverse(ADD),
-        title="Brand new webinar",
-        association=association.pk,
-        starts_at=start.strftime("%Y-%m-%d %H:%M"),
-        ends_at=(start + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-    )
+    new = _new_webinar_form(client, association, "Brand new webinar")
     assert client.post(reverse(PREVIEW_ADD), new).json()["is_valid"] is True
     assert "Brand new webinar" in client.get(reverse(PREVIEW_ADD)).content.decode()
     assert not Webinar.objects.filter(title="Brand new webinar").exists()
