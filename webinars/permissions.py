@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache as django_cache
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -24,12 +25,27 @@ OFFICER_PERMISSIONS = WEBINAR_PERMISSIONS | {
 }
 
 
+OFFICER_CACHE_SECONDS = 60
+
+
 def _cached(user, name: str, compute) -> bool:
     """Roles asked once per user object (a request's user), as Django caches its own permissions."""
     cache = user.__dict__.setdefault("_webinar_roles_cache", {})
     if name not in cache:
         cache[name] = bool(compute())
     return cache[name]
+
+
+def _is_officer(user) -> bool:
+    """Officer of any association, kept a minute in the cache: the site header asks ``access_admin`` on every page,
+    and this must not add a query to each. Only entering the admin can lag a role change by that minute: which
+    webinars a person may touch is asked afresh each time (``webinar_scope``)."""
+    key = f"webinars:officer:{user.pk}"
+    officer = django_cache.get(key)
+    if officer is None:
+        officer = associations_officered_by(user).exists()
+        django_cache.set(key, officer, OFFICER_CACHE_SECONDS)
+    return officer
 
 
 class RolesBackend:
@@ -44,9 +60,7 @@ class RolesBackend:
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if obj is not None or not (user_obj.is_active and user_obj.is_authenticated):
             return False
-        if perm in OFFICER_PERMISSIONS and _cached(
-            user_obj, "officer", lambda: associations_officered_by(user_obj).exists()
-        ):
+        if perm in OFFICER_PERMISSIONS and _cached(user_obj, "officer", lambda: _is_officer(user_obj)):
             return True
         return perm in WEBINAR_PERMISSIONS and _cached(user_obj, "trainer", lambda: is_platform_trainer(user_obj))
 
