@@ -146,7 +146,11 @@ AUTH_USER_MODEL = "accounts.User"
 # One way in: allauth's backend (a ModelBackend, so permissions work) behind allauth's login view, which applies
 # the failed-login throttle and the verified-address rule. The Wagtail and Django admin login pages redirect there
 # (lms/urls.py); Django's own ModelBackend is not listed, so nothing else authenticates a password.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+    # Grants only (authenticates nobody): officers author webinars in the Wagtail admin (accounts.roles decides).
+    "webinars.permissions.RolesBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

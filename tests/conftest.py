@@ -34,8 +34,13 @@ def _live_server_serialises_shared_sqlite():
     """With in-memory SQLite the live server's request threads all use the test's one connection (Django shares it):
     two requests at once (the browser posting an xAPI statement while it fetches another URL) interleave their
     savepoints on it ("no such savepoint"). Requests are served one at a time then, the whole response read inside
-    the lock so a streamed body's queries stay inside it too. PostgreSQL gives each thread its own connection."""
+    the lock so a streamed body's queries stay inside it too. PostgreSQL gives each thread its own connection.
+
+    The BBB simulator (in memory, no database) is served outside the lock: a BBB callback the site is handling asks
+    the simulator for the recordings, on the same live server, and would otherwise wait for itself."""
     import threading
+
+    UNSERIALISED_PREFIX = "/bigbluebutton-simulator/"
 
     from django.core.servers.basehttp import ThreadedWSGIServer
     from django.test.testcases import LiveServerThread
@@ -47,6 +52,8 @@ def _live_server_serialises_shared_sqlite():
             lock = threading.Lock()
 
             def serialised(environ, start_response):
+                if environ.get("PATH_INFO", "").startswith(UNSERIALISED_PREFIX):
+                    return application(environ, start_response)
                 with lock:
                     result = application(environ, start_response)
                     try:

@@ -28,6 +28,7 @@ from tests.courses.admin_posts import add_url, edit_url
 from tests.courses.factories import catalogue, course_create, home_page, lesson_create
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 from tests.voting.factories import open_poll
+from tests.webinars.factories import WebinarFactory
 from voting.models import CastRecord
 
 PERSONAS = (
@@ -62,6 +63,7 @@ ALLOWED = {
     "verify a certificate by its code": set(PERSONAS),
     "chair the polls and meetings of X": {"board", "admin", "site_admin"},
     "vote in an open poll of X": {"member", "x_trainer", "board", "admin"},
+    "author a webinar of X in the Wagtail admin": {"x_trainer", "board", "admin", "site_admin"},
 }
 
 
@@ -117,6 +119,7 @@ def world(django_db_setup, django_db_blocker):
         event_certificate = issue(recipient=people["learner"], issuer=x)
         course_certificate = issue(recipient=people["learner"], source=course, issuer=x, kind=Certificate.Kind.COURSE)
         poll = open_poll(x, title="Adopt the matrix")  # its roll: X's current members when it opened
+        webinar = WebinarFactory(association=x, title="Matrix webinar")
         yield {
             "x": x,
             "people": people,
@@ -127,6 +130,7 @@ def world(django_db_setup, django_db_blocker):
             "event_certificate": event_certificate,
             "course_certificate": course_certificate,
             "poll": poll,
+            "webinar": webinar,
         }
         transaction.set_rollback(True)
 
@@ -188,6 +192,9 @@ ACTIONS = {
     ),
     "chair the polls and meetings of X": lambda c, w, u: _ok(c.get(reverse("voting:poll_new", args=["matrix-x"]))),
     "vote in an open poll of X": lambda c, w, u: _vote(c, w, u),
+    "author a webinar of X in the Wagtail admin": lambda c, w, u: _ok(
+        c.get(reverse("wagtailsnippets_webinars_webinar:edit", args=[w["webinar"].pk]))
+    ),
 }
 
 

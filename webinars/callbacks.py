@@ -5,7 +5,8 @@
 - analytics: ``POST`` JSON (the Learning Dashboard data) with ``Authorization: Bearer <JWT HS512>``: one more
   attendance source. Bad token: 401; unknown meeting: 410.
 - recording ready: ``POST`` with ``signed_parameters``, an HS256 JWT signed with the BBB secret whose payload names
-  ``meeting_id`` and ``record_id``. Bad signature: 401; unknown meeting: 410 (BBB stops retrying).
+  ``meeting_id`` and ``record_id``. Bad signature: 401; unknown meeting: 410 (BBB stops retrying); the same
+  token a second time: 409 (a replay; each accepted token's SHA-256 is kept).
 """
 
 import json
@@ -17,6 +18,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.refusals import Refusal, refusal_json
 from webinars import services
 from webinars.models import Webinar
 
@@ -41,7 +43,10 @@ def recording_ready(request: HttpRequest) -> HttpResponse:
     webinar = Webinar.objects.filter(meeting_id=str(claims.get("meeting_id", ""))).first()
     if webinar is None:
         return HttpResponse("Unknown meeting.", status=410, content_type="text/plain")
-    services.recording_ready(webinar=webinar)
+    try:
+        services.recording_ready(webinar=webinar, token=token)
+    except Refusal as refusal:
+        return refusal_json(refusal)
     return HttpResponse("OK", content_type="text/plain")
 
 

@@ -12,6 +12,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import RevisionMixin
+from wagtail.models import PreviewableMixin, RevisionMixin
 
 from cms.tracks import Track
 
@@ -37,7 +38,7 @@ def secret_new() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Webinar(RevisionMixin, models.Model):
+class Webinar(PreviewableMixin, RevisionMixin, models.Model):
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
         GENERAL_ASSEMBLY = "general-assembly", _("General assembly")
@@ -101,6 +102,8 @@ class Webinar(RevisionMixin, models.Model):
     # BBB: our external meeting id, and the secret in the end callback's URL (per meeting, never shown).
     meeting_id = models.CharField(max_length=64, unique=True, default=_meeting_id, editable=False)
     callback_secret = models.CharField(max_length=64, default=secret_new, editable=False)
+    # Called off by its presenters or officers (``services.webinar_call_off``): registrations cancelled, people told.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,6 +132,40 @@ class Webinar(RevisionMixin, models.Model):
     @property
     def revisions(self):
         return self._revisions
+
+    # Preview in the Wagtail admin: the real webinar page, as a visitor who is not signed in sees it.
+    def get_preview_template(self, request, mode_name):
+        return "webinars/webinar_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        now = timezone.now()
+        saved = self.pk is not None
+        counts = Registration.objects.filter(webinar_id=self.pk).values_list("status", flat=True) if saved else []
+        statuses = list(counts)
+        self.confirmed_count = statuses.count(Registration.Status.CONFIRMED)
+        self.waiting_count = statuses.count(Registration.Status.WAITING)
+        context.update(
+            {
+                "webinar": self,
+                "user": AnonymousUser(),
+                "registration": None,
+                "runs": False,
+                "now": now,
+                "ended": now >= self.ends_at,
+                "registration_open": self.registration_is_open(now),
+                "recordings": [],
+                "Status": Registration.Status,
+                "viewer_time_zone": timezone.get_current_timezone_name(),
+                "preview": True,
+            }
+        )
+        return context
+
+    @property
+    def presenters_shown(self):
+        """The presenters for a page (prefetched by the selectors); none yet for a webinar being previewed unsaved."""
+        return self.presenters.all() if self.pk is not None else []
 
     @property
     def trainers(self):
@@ -170,6 +207,11 @@ class Registration(models.Model):
     reminded_24h_at = models.DateTimeField(null=True, blank=True)
     reminded_1h_at = models.DateTimeField(null=True, blank=True)
     attended_minutes = models.PositiveIntegerField(default=0)
+    # The iCalendar SEQUENCE of this person's copy of the event (same UID throughout): raised on each cancellation
+    # and re-registration, so a calendar applies the newest message.
+    ics_sequence = models.PositiveIntegerField(default=0)
+    # Claimed by a conditional UPDATE before the cancellation e-mail is sent (once per cancellation).
+    cancellation_sent_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(default=False)
 
     class Meta:
@@ -250,6 +292,7 @@ class WebinarEvent(models.Model):
         RECORDING_UNPUBLISHED = "recording-unpublished", _("Recording unpublished")
         RECORDING_DELETED = "recording-deleted", _("Recording deleted")
         MEETING_ENDED = "meeting-ended", _("Meeting ended")
+        WEBINAR_CANCELLED = "webinar-cancelled", _("Webinar cancelled")
 
     webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=32, choices=Action.choices)
@@ -267,8 +310,14 @@ class WebinarEvent(models.Model):
 class RecordingPolicy(models.Model):
     """How long an association keeps its recordings on BBB (empty: forever)."""
 
-    association = models.OneToOneField("accounts.Association", on_delete=models.CASCADE, related_name="+")
+    association = models.OneToOneField(
+        "accounts.Association", on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
     retention_days = models.PositiveIntegerField(_("keep recordings for (days)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recording retention")
+        verbose_name_plural = _("recording retention")
 
     def __str__(self):
         return f"{self.association_id}: {self.retention_days or '∞'}"
@@ -283,3 +332,16 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"feed of {self.user_id}"
+
+
+class CallbackReceipt(models.Model):
+    """A recording-ready callback we accepted, by the SHA-256 of its ``signed_parameters``: the same token sent
+    again is a replay and is refused (BBB signs each recording's callback once; a repeat is not BBB retrying a
+    callback we answered)."""
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.webinar_id}: {self.digest[:12]}"

@@ -7,6 +7,7 @@ is down or slow the person gets a plain message (503) and nothing is half-writte
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -14,7 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,10 +31,11 @@ from accounts.selectors import user_preferred_language
 from certificates.services import CertificateKind, certificate_issue
 from webinars import attendance
 from webinars.bigbluebutton import BigBlueButton, BigBlueButtonError, BigBlueButtonUnavailable
-from webinars.calendar import calendar_bytes
+from webinars.calendar import registration_ics
 from webinars.models import (
     AttendanceInterval,
     CalendarFeed,
+    CallbackReceipt,
     MeetingSession,
     Recording,
     RecordingPolicy,
@@ -41,6 +44,7 @@ from webinars.models import (
     WebinarEvent,
     secret_new,
 )
+from webinars.selectors import recording_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +100,8 @@ def webinar_register(*, webinar: Webinar, user: User, now: datetime.datetime | N
     now = now or timezone.now()
     if refusal := webinar_audience_refusal(user=user, webinar=webinar):
         raise refusal
+    if webinar.cancelled_at is not None:
+        raise _called_off()
     if not webinar.registration_is_open(now):
         raise Refusal.conflict(_("Registration for this webinar is closed."), code="registration_closed")
     with transaction.atomic():
@@ -119,9 +125,18 @@ def webinar_register(*, webinar: Webinar, user: User, now: datetime.datetime | N
                 return Registration.objects.get(webinar=locked, user=user)
         else:
             registration.status, registration.registered_at, registration.cancelled_at = status, now, None
-            registration.reminded_24h_at = registration.reminded_1h_at = None
+            registration.reminded_24h_at = registration.reminded_1h_at = registration.cancellation_sent_at = None
+            registration.ics_sequence += 1  # a new invitation supersedes the cancellation the calendar holds
             registration.save(
-                update_fields=["status", "registered_at", "cancelled_at", "reminded_24h_at", "reminded_1h_at"]
+                update_fields=[
+                    "status",
+                    "registered_at",
+                    "cancelled_at",
+                    "reminded_24h_at",
+                    "reminded_1h_at",
+                    "cancellation_sent_at",
+                    "ics_sequence",
+                ]
             )
     transaction.on_commit(lambda: _queue_confirmation(registration.pk))
     return registration
@@ -138,11 +153,49 @@ def webinar_cancel(*, webinar: Webinar, user: User, now: datetime.datetime | Non
         if now >= locked.starts_at:
             raise Refusal.conflict(_("This webinar has started; a registration can no longer be cancelled."))
         freed = registration.status == Registration.Status.CONFIRMED
-        registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
-        registration.save(update_fields=["status", "cancelled_at"])
+        _registration_cancel(registration, now=now)
         if freed:
             _waiting_list_promote(webinar=locked, now=now)
     return registration
+
+
+def _registration_cancel(registration: Registration, *, now: datetime.datetime) -> None:
+    """Cancelled, with a raised iCalendar SEQUENCE; the cancellation (METHOD:CANCEL) is e-mailed after commit."""
+    registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
+    registration.ics_sequence += 1
+    registration.cancellation_sent_at = None
+    registration.save(update_fields=["status", "cancelled_at", "ics_sequence", "cancellation_sent_at"])
+    transaction.on_commit(lambda pk=registration.pk: _queue_cancellation(pk))
+
+
+def _called_off() -> Refusal:
+    return Refusal.conflict(_("This webinar is cancelled."), code="webinar_cancelled")
+
+
+def webinar_call_off(*, webinar: Webinar, actor: User, now: datetime.datetime | None = None) -> int:
+    """Cancel the webinar (its presenters, its association's officers): every registration is cancelled and each
+    person gets the cancellation with a calendar CANCEL. Returns how many registrations were cancelled."""
+    now = now or timezone.now()
+    if not webinar_runs(user=actor, webinar=webinar):
+        raise Refusal(_("Only the webinar's presenters and its association's officers can cancel it."))
+    with transaction.atomic():
+        locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+        if locked.cancelled_at is not None:
+            raise _called_off()
+        if now >= locked.ends_at:
+            raise Refusal.conflict(_("This webinar has ended."), code="ended")
+        locked.cancelled_at = now
+        locked.save(update_fields=["cancelled_at", "updated_at"])
+        active = Registration.objects.filter(webinar=locked).exclude(status=Registration.Status.CANCELLED)
+        cancelled = 0
+        for registration in active.order_by("pk"):
+            _registration_cancel(registration, now=now)
+            cancelled += 1
+        WebinarEvent.objects.create(
+            webinar=locked, action=WebinarEvent.Action.WEBINAR_CANCELLED, actor=actor, note=f"{cancelled} registrations"
+        )
+    webinar.cancelled_at = now
+    return cancelled
 
 
 def _waiting_list_promote(*, webinar: Webinar, now: datetime.datetime) -> list[int]:
@@ -168,7 +221,13 @@ def _queue_confirmation(registration_id: int) -> None:
     registration_confirmation_send.delay(registration_id)
 
 
-def _send(registration: Registration, *, subject: str, template: str, ics: bool) -> None:
+def _queue_cancellation(registration_id: int) -> None:
+    from webinars.tasks import registration_cancellation_send
+
+    registration_cancellation_send.delay(registration_id)
+
+
+def _send(registration: Registration, *, subject: str, template: str, ics: bool = False, cancel: bool = False) -> None:
     user, webinar = registration.user, registration.webinar
     with translation.override(user_preferred_language(user=user)):
         context = {
@@ -182,7 +241,7 @@ def _send(registration: Registration, *, subject: str, template: str, ics: bool)
             to=[user.email],
         )
         if ics:
-            message.attach("webinar.ics", calendar_bytes([webinar], method="PUBLISH"), "text/calendar")
+            message.attach("webinar.ics", registration_ics(registration, cancel=cancel), "text/calendar")
         message.send()
 
 
@@ -208,6 +267,29 @@ def registration_confirmation_send(*, registration_id: int) -> bool:
     return True
 
 
+def registration_cancellation_send(*, registration_id: int) -> bool:
+    """The cancellation notice with a calendar CANCEL (same UID, the raised SEQUENCE), once per cancellation: a
+    conditional UPDATE claims it first; a registration renewed since is not told."""
+    claimed = Registration.objects.filter(
+        pk=registration_id, status=Registration.Status.CANCELLED, cancellation_sent_at__isnull=True
+    ).update(cancellation_sent_at=timezone.now())
+    if claimed != 1:
+        return False
+    registration = Registration.objects.select_related("user", "webinar__association").get(pk=registration_id)
+    try:
+        _send(
+            registration,
+            subject=gettext_lazy("Cancelled: %(title)s"),
+            template="webinars/email/cancelled.txt",
+            ics=True,
+            cancel=True,
+        )
+    except Exception:
+        Registration.objects.filter(pk=registration_id).update(cancellation_sent_at=None)
+        raise
+    return True
+
+
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
     """Send the 24 h and 1 h reminders that are due. Each goes once: a conditional UPDATE claims it first."""
     now = now or timezone.now()
@@ -219,17 +301,15 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
             webinar__starts_at__lte=now + before,
             **{f"{field}__isnull": True},
         ).values_list("pk", flat=True)
+        # The 1 h claim takes the 24 h one in the same UPDATE: a twin run can never send the 24 h one after it.
+        claim = {field: now}
+        if label == "1h":
+            claim["reminded_24h_at"] = Coalesce("reminded_24h_at", Value(now))
         for registration_id in list(due):
-            claimed = Registration.objects.filter(pk=registration_id, **{f"{field}__isnull": True}).update(
-                **{field: now}
-            )
+            claimed = Registration.objects.filter(pk=registration_id, **{f"{field}__isnull": True}).update(**claim)
             if claimed != 1:
                 continue  # a twin run took it
             registration = Registration.objects.select_related("user", "webinar").get(pk=registration_id)
-            if label == "1h":
-                Registration.objects.filter(pk=registration_id, reminded_24h_at__isnull=True).update(
-                    reminded_24h_at=now
-                )
             try:
                 _send(
                     registration,
@@ -307,6 +387,8 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
     """A signed BBB join link. Presenters create the meeting on demand and join as moderators; confirmed
     registrants (members, for association meetings) join as viewers with our user id, once a moderator is in."""
     now = now or timezone.now()
+    if webinar.cancelled_at is not None:
+        raise _called_off()
     moderator = webinar_runs(user=user, webinar=webinar)
     if not moderator:
         if webinar.is_meeting:
@@ -497,7 +579,17 @@ def _queue_sync(webinar_id: int) -> None:
     webinar_sync.delay(webinar_id)
 
 
-def recording_ready(*, webinar: Webinar) -> None:
+def recording_ready(*, webinar: Webinar, token: str) -> None:
+    """BBB says a recording is ready (``token``: its checked ``signed_parameters``): fetch the recordings. The same
+    token twice is a replay: refused (409), nothing queued."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            CallbackReceipt.objects.create(webinar=webinar, digest=digest)
+    except IntegrityError:
+        raise Refusal.conflict(
+            _("This recording-ready callback was already received; a replay is refused."), code="replayed"
+        ) from None
     transaction.on_commit(lambda: _queue_sync(webinar.pk))
 
 
@@ -522,6 +614,37 @@ def recordings_sync(*, webinar: Webinar) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- recordings
+
+
+def recording_playback_url(*, webinar: Webinar, recording_id: int, index: int, user) -> str:
+    """The BBB playback address of one format of a recording, for a person allowed to watch it. Only our watch
+    view hands it out, as a redirect: the raw address is never on a page someone not allowed could see.
+
+    Runners see every recording that is not deleted; others see published ones the webinar's recording visibility
+    admits them to. A recording that is deleted, unpublished (for a non-runner), or of another webinar: 404."""
+    recording = Recording.objects.filter(pk=recording_id, webinar=webinar, deleted_at__isnull=True).first()
+    formats = recording.formats if recording is not None else []
+    if recording is None or not 0 <= index < len(formats) or not isinstance(formats[index], dict):
+        raise Refusal.not_found()
+    signed_in = bool(user and user.is_authenticated)
+    if not (signed_in and webinar_runs(user=user, webinar=webinar)):
+        if not recording.published:
+            raise Refusal.not_found()
+        registration = Registration.objects.filter(webinar=webinar, user=user).first() if signed_in else None
+        if not recording_visible_to(webinar=webinar, user=user, registration=registration):
+            raise Refusal(_recording_refusal_text(webinar, signed_in=signed_in), code="recording_not_visible")
+    url = str(formats[index].get("url") or "")
+    if not url.startswith(("https://", "http://")):
+        raise Refusal.not_found()
+    return url
+
+
+def _recording_refusal_text(webinar: Webinar, *, signed_in: bool) -> str:
+    if not signed_in:
+        return _("Sign in to watch this recording.")
+    if webinar.recording_visibility == Webinar.RecordingVisibility.MEMBERS:
+        return _("This recording is for current members of %(name)s.") % {"name": webinar.association}
+    return _("This recording is for the webinar's registered participants.")
 
 
 def recording_publish(*, recording: Recording, actor: User, publish: bool) -> Recording:

@@ -19,6 +19,11 @@ def registration_confirmation_send(registration_id: int) -> bool:
     return services.registration_confirmation_send(registration_id=registration_id)
 
 
+@shared_task
+def registration_cancellation_send(registration_id: int) -> bool:
+    return services.registration_cancellation_send(registration_id=registration_id)
+
+
 @shared_task(bind=True, max_retries=6)
 def webinar_sync(self, webinar_id: int) -> dict | None:
     """Fetch recordings, then record attendance and issue certificates of attendance (idempotent)."""

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Association
@@ -94,33 +95,57 @@ def webinar_detail(request: HttpRequest, webinar_id: int) -> HttpResponse:
     )
 
 
+def _webinar_action(request: HttpRequest, webinar_id: int, act) -> HttpResponse:
+    """Run ``act(webinar)`` (a service call that returns the message to show), then back to the webinar's page;
+    a refusal becomes its message there."""
+    webinar = _webinar_or_404(webinar_id)
+    try:
+        level, text = act(webinar)
+    except Refusal as error:
+        return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
+    messages.add_message(request, level, text)
+    return redirect(webinar.get_absolute_url())
+
+
 @login_required
 @require_POST
 def webinar_register(request: HttpRequest, webinar_id: int) -> HttpResponse:
-    webinar = _webinar_or_404(webinar_id)
-    try:
+    def act(webinar):
         registration = services.webinar_register(webinar=webinar, user=request.user)
-    except Refusal as error:
-        return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
-    if registration.status == Registration.Status.WAITING:
-        messages.info(
-            request, _("The webinar is full: you are on the waiting list. We will e-mail you when a seat frees.")
-        )
-    else:
-        messages.success(request, _("You are registered. A confirmation with a calendar invitation is on its way."))
-    return redirect(webinar.get_absolute_url())
+        if registration.status == Registration.Status.WAITING:
+            return messages.INFO, _(
+                "The webinar is full: you are on the waiting list. We will e-mail you when a seat frees."
+            )
+        return messages.SUCCESS, _("You are registered. A confirmation with a calendar invitation is on its way.")
+
+    return _webinar_action(request, webinar_id, act)
 
 
 @login_required
 @require_POST
 def webinar_cancel(request: HttpRequest, webinar_id: int) -> HttpResponse:
-    webinar = _webinar_or_404(webinar_id)
-    try:
+    def act(webinar):
         services.webinar_cancel(webinar=webinar, user=request.user)
-    except Refusal as error:
-        return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
-    messages.success(request, _("Your registration is cancelled."))
-    return redirect(webinar.get_absolute_url())
+        return messages.SUCCESS, _("Your registration is cancelled.")
+
+    return _webinar_action(request, webinar_id, act)
+
+
+@login_required
+@require_POST
+def webinar_call_off(request: HttpRequest, webinar_id: int) -> HttpResponse:
+    """Cancel the webinar for everyone (presenters, officers): registrants are told, with a calendar CANCEL."""
+
+    def act(webinar):
+        cancelled = services.webinar_call_off(webinar=webinar, actor=request.user)
+        text = ngettext(
+            "The webinar is cancelled; %(count)s registration was cancelled and its holder told.",
+            "The webinar is cancelled; %(count)s registrations were cancelled and their holders told.",
+            cancelled,
+        )
+        return messages.SUCCESS, text % {"count": cancelled}
+
+    return _webinar_action(request, webinar_id, act)
 
 
 @login_required
@@ -214,6 +239,22 @@ def recording_manage(request: HttpRequest, webinar_id: int, recording_id: int) -
     except Refusal as error:
         return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
     return redirect(webinar.get_absolute_url())
+
+
+@require_GET
+def recording_watch(request: HttpRequest, webinar_id: int, recording_id: int, index: int) -> HttpResponse:
+    """A recording's playback, through us: checked, then a redirect to BBB (its address is never on our pages)."""
+    webinar = _webinar_or_404(webinar_id)
+    try:
+        url = services.recording_playback_url(
+            webinar=webinar, recording_id=recording_id, index=index, user=request.user
+        )
+    except Refusal as error:
+        return refusal_respond(request, error)
+    response = redirect(url)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_required

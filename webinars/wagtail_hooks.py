@@ -1,18 +1,48 @@
 """Webinars are authored in the Wagtail admin, as snippets with revisions: where presenters and officers already
-author courses. Each person sees the webinars of associations they may issue for, and those they present."""
+author courses. Each person sees the webinars of associations they may issue for, and those they present
+(``webinars.permissions``: officers need not be in the Trainers group)."""
 
-from django.db.models import Q
+import functools
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from accounts.roles import associations_issuable_by, associations_officered_by
-from webinars.forms import WebinarAdminForm
+from webinars.forms import RecordingPolicyAdminForm, WebinarAdminForm
 from webinars.models import RecordingPolicy, Webinar
+from webinars.permissions import ScopedPermissionPolicy, recording_policy_scope, webinar_scope
+
+WEBINAR_POLICY = ScopedPermissionPolicy(Webinar, webinar_scope)
+RECORDING_POLICY_POLICY = ScopedPermissionPolicy(RecordingPolicy, recording_policy_scope)
+register_permission_policy(Webinar, WEBINAR_POLICY)
+register_permission_policy(RecordingPolicy, RECORDING_POLICY_POLICY)
 
 
-class WebinarViewSet(SnippetViewSet):
+class ScopedSnippetViewSet(SnippetViewSet):
+    """Every view of one object (edit, delete, history, usage, revisions, preview, copy...) first asks the permission
+    policy whether the person may act on that object: Wagtail's generic views check the model permission only."""
+
+    def construct_view(self, view_class, **kwargs):
+        view = super().construct_view(view_class, **kwargs)
+        policy = self.permission_policy
+
+        @functools.wraps(view)
+        def scoped(request, *args, **view_kwargs):
+            pk = view_kwargs.get("pk")
+            if pk is not None and not request.user.is_superuser:
+                allowed = policy.instances_user_has_any_permission_for(request.user, ["change", "view", "delete"])
+                if not allowed.filter(pk=unquote(str(pk))).exists():
+                    raise PermissionDenied
+            return view(request, *args, **view_kwargs)
+
+        return scoped
+
+
+class WebinarViewSet(ScopedSnippetViewSet):
     model = Webinar
     icon = "date"
     menu_label = _("Webinars")
@@ -50,15 +80,12 @@ class WebinarViewSet(SnippetViewSet):
     edit_handler = ObjectList(edit_handler_panels, base_form_class=WebinarAdminForm)
 
     def get_queryset(self, request):
-        queryset = Webinar.objects.select_related("association")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            Q(association__in=associations_issuable_by(request.user)) | Q(presenters=request.user)
-        ).distinct()
+        return WEBINAR_POLICY.instances_user_has_any_permission_for(request.user, ["change", "view"]).select_related(
+            "association"
+        )
 
 
-class RecordingPolicyViewSet(SnippetViewSet):
+class RecordingPolicyViewSet(ScopedSnippetViewSet):
     """How long each association keeps its recordings (the daily retention task deletes older ones on BBB)."""
 
     model = RecordingPolicy
@@ -66,13 +93,14 @@ class RecordingPolicyViewSet(SnippetViewSet):
     menu_label = _("Recording retention")
     add_to_admin_menu = False
     list_display = ["association", "retention_days"]
-    panels = [FieldPanel("association"), FieldPanel("retention_days")]
+    edit_handler = ObjectList(
+        [FieldPanel("association"), FieldPanel("retention_days")], base_form_class=RecordingPolicyAdminForm
+    )
 
     def get_queryset(self, request):
-        queryset = RecordingPolicy.objects.select_related("association")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(association__in=associations_officered_by(request.user))
+        return RECORDING_POLICY_POLICY.instances_user_has_any_permission_for(
+            request.user, ["change", "view"]
+        ).select_related("association")
 
 
 register_snippet(WebinarViewSet)

@@ -5,7 +5,7 @@ assembly of the demo association. Safe to run twice: webinars are found by title
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -139,8 +139,5 @@ def build_webinars() -> list:
     if None in (association, presenter, learner, member):
         raise RuntimeError("build_webinars needs the demo association, a trainer, the learner and a member.")
     webinars_seed(association=association, presenter=presenter, learner=learner, member=member)
-    # Trainers author webinars in the Wagtail admin, as they author courses (the snippet shows them only their own).
-    trainers = Group.objects.get(name=TRAINERS_GROUP)
-    codenames = ["add_webinar", "change_webinar", "delete_webinar"]
-    trainers.permissions.add(*Permission.objects.filter(content_type__app_label="webinars", codename__in=codenames))
+    # Trainers and officers author webinars in the Wagtail admin by their roles (webinars.permissions): no grant here.
     return []

@@ -78,8 +78,10 @@ def test_schedule_register_remind_join_attend_record_and_certify(bbb, client, as
     # the recording is listed for registrants, with both of its formats
     (recording,) = Recording.objects.filter(webinar=webinar)
     assert [f["type"] for f in recording.formats] == ["presentation", "video"]
-    page = client.get(webinar.get_absolute_url())
-    assert recording.formats[0]["url"] in page.content.decode()
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    watch = reverse("webinars:recording_watch", args=[webinar.pk, recording.pk, 0])
+    assert watch in page and recording.formats[0]["url"] not in page
+    assert client.get(watch)["Location"] == recording.formats[0]["url"]
 
     # attended over the threshold (50 of 60 minutes), and exactly one certificate of attendance
     registration = Registration.objects.get(webinar=webinar, user=viewer)
@@ -94,22 +96,62 @@ def test_schedule_register_remind_join_attend_record_and_certify(bbb, client, as
     assert certificates.count() == 1
 
 
-def test_a_members_only_recording_is_hidden_from_an_outsider(bbb, client, association, outsider):
-    member = MembershipFactory(association=association).user
+def _past_members_only_webinar_with_a_recording(bbb, association, **fields):
     start = timezone.now() - datetime.timedelta(hours=3)
     webinar = WebinarFactory(
         association=association,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=1),
         recording_visibility=Webinar.RecordingVisibility.MEMBERS,
+        **fields,
     )
     bbb.recording_add(webinar.meeting_id)
     services.recordings_sync(webinar=webinar)
-    url = Recording.objects.get(webinar=webinar).formats[0]["url"]
+    return webinar, Recording.objects.get(webinar=webinar)
+
+
+def test_a_members_only_recording_is_hidden_from_an_outsider(bbb, client, association, outsider):
+    member = MembershipFactory(association=association).user
+    webinar, recording = _past_members_only_webinar_with_a_recording(bbb, association)
+    url = recording.formats[0]["url"]
+    watch = reverse("webinars:recording_watch", args=[webinar.pk, recording.pk, 0])
+
+    # anonymous and an outsider: neither the BBB address nor our watch link on the page; the watch link refuses
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert url not in page and watch not in page
+    refused = client.get(watch)
+    assert refused.status_code == 403 and url not in refused.content.decode()
     client.force_login(outsider)
-    assert url not in client.get(webinar.get_absolute_url()).content.decode()
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert url not in page and watch not in page
+    refused = client.get(watch)
+    assert refused.status_code == 403 and url not in refused.content.decode()
+    assert "This recording is for current members of" in refused.content.decode()
+
+    # a member: our watch link on the page (never BBB's address), and it redirects to the playback
     client.force_login(member)
-    assert url in client.get(webinar.get_absolute_url()).content.decode()
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert watch in page and url not in page
+    allowed = client.get(watch)
+    assert allowed.status_code == 302 and allowed["Location"] == url
+    assert allowed["Cache-Control"] == "private, no-store"
+
+
+def test_the_watch_link_refuses_unpublished_deleted_and_unknown_recordings_to_viewers(bbb, client, association):
+    member = MembershipFactory(association=association).user
+    presenter = UserFactory()
+    webinar, recording = _past_members_only_webinar_with_a_recording(bbb, association, presenters=[presenter])
+    Recording.objects.filter(pk=recording.pk).update(published=False)
+    watch = reverse("webinars:recording_watch", args=[webinar.pk, recording.pk, 0])
+    client.force_login(member)
+    assert client.get(watch).status_code == 404  # unpublished: not there for a viewer
+    client.force_login(presenter)
+    assert client.get(watch).status_code == 302  # presenters watch before publishing
+    assert client.get(reverse("webinars:recording_watch", args=[webinar.pk, recording.pk, 9])).status_code == 404
+    other = WebinarFactory(association=association, presenters=[presenter])
+    assert client.get(reverse("webinars:recording_watch", args=[other.pk, recording.pk, 0])).status_code == 404
+    Recording.objects.filter(pk=recording.pk).update(deleted_at=timezone.now())
+    assert client.get(watch).status_code == 404
 
 
 def test_forged_and_unknown_recording_ready_callbacks_are_refused_and_change_nothing(bbb, association, settings):
@@ -125,6 +167,27 @@ def test_forged_and_unknown_recording_ready_callbacks_are_refused_and_change_not
     unknown = jwt.encode({"meeting_id": "no-such-meeting", "record_id": "x"}, settings.BIGBLUEBUTTON_SECRET, "HS256")
     assert requests.post(url, data={"signed_parameters": unknown}, timeout=5).status_code == 410
     assert not Recording.objects.exists()
+
+
+def test_a_replayed_recording_ready_callback_is_refused_and_queues_nothing(bbb, association, settings, monkeypatch):
+    webinar = WebinarFactory(association=association)
+    queued = []
+    monkeypatch.setattr(services, "_queue_sync", queued.append)
+    url = f"{settings.SITE_URL}{reverse('webinar_callbacks:recording_ready')}"
+    secret = settings.BIGBLUEBUTTON_SECRET
+    token = jwt.encode({"meeting_id": webinar.meeting_id, "record_id": "rec-1"}, secret, "HS256")
+    assert requests.post(url, data={"signed_parameters": token}, timeout=5).status_code == 200
+    replay = requests.post(url, data={"signed_parameters": token}, timeout=5)
+    assert replay.status_code == 409
+    assert replay.json() == {
+        "error": "This recording-ready callback was already received; a replay is refused.",
+        "code": "replayed",
+    }
+    assert queued == [webinar.pk]
+    # another recording of the same meeting is a new token: accepted
+    second = jwt.encode({"meeting_id": webinar.meeting_id, "record_id": "rec-2"}, secret, "HS256")
+    assert requests.post(url, data={"signed_parameters": second}, timeout=5).status_code == 200
+    assert queued == [webinar.pk, webinar.pk]
 
 
 def test_an_end_callback_with_a_wrong_token_is_refused_and_changes_nothing(bbb, association, settings):

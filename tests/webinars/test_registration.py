@@ -52,8 +52,8 @@ def test_over_capacity_people_wait_and_a_cancellation_promotes_the_first_in_line
     assert Registration.objects.get(user=people[2]).status == Registration.Status.CONFIRMED
     assert Registration.objects.get(user=people[2]).promoted_at is not None
     assert Registration.objects.get(user=people[3]).status == Registration.Status.WAITING
-    assert [m.to for m in mail.outbox] == [[people[2].email]]
-    assert mail.outbox[0].attachments  # the promoted person now gets the invitation
+    assert [m.to for m in mail.outbox] == [[people[0].email], [people[2].email]]  # the cancellation, the promotion
+    assert mail.outbox[1].attachments  # the promoted person now gets the invitation
 
 
 def test_cancelling_a_waiting_place_promotes_nobody(webinar):
@@ -136,3 +136,78 @@ def test_waiting_people_get_no_reminder(association):
     mail.outbox.clear()
     assert services.reminders_send(now=start - datetime.timedelta(minutes=50)) == 1
     assert mail.outbox[0].to == [first.email]
+
+
+def _ics_event(message, method):
+    (name, content, mimetype) = message.attachments[0]
+    calendar = Calendar.from_ical(content)
+    assert (name, mimetype, str(calendar["method"])) == ("webinar.ics", "text/calendar", method)
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def test_cancelling_mails_a_calendar_cancel_with_the_same_uid_and_a_higher_sequence(
+    webinar, learner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webinar_register(webinar=webinar, user=learner)
+    invitation = _ics_event(mail.outbox[0], "PUBLISH")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webinar_cancel(webinar=webinar, user=learner)
+    (cancellation_mail,) = mail.outbox[1:]
+    assert cancellation_mail.to == [learner.email] and webinar.title in cancellation_mail.subject
+    assert "Your registration for" in cancellation_mail.body
+    cancellation = _ics_event(cancellation_mail, "CANCEL")
+    assert str(cancellation["uid"]) == str(invitation["uid"])
+    assert int(cancellation["sequence"]) == int(invitation["sequence"]) + 1
+    assert str(cancellation["status"]) == "CANCELLED"
+    assert str(cancellation["attendee"]) == f"mailto:{learner.email}"
+
+    # the task running twice sends it once
+    assert services.registration_cancellation_send(registration_id=Registration.objects.get().pk) is False
+    assert len(mail.outbox) == 2
+
+    # registering again: a new invitation that supersedes the cancellation in the calendar
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webinar_register(webinar=webinar, user=learner)
+    again = _ics_event(mail.outbox[2], "PUBLISH")
+    assert str(again["uid"]) == str(invitation["uid"]) and int(again["sequence"]) == int(cancellation["sequence"]) + 1
+
+
+def test_calling_off_a_webinar_cancels_every_registration_and_tells_each_person(
+    webinar, trainer, django_capture_on_commit_callbacks
+):
+    webinar.presenters.add(trainer)
+    people = UserFactory.create_batch(3)  # capacity 2: two confirmed, one waiting
+    for person in people:
+        services.webinar_register(webinar=webinar, user=person)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.webinar_call_off(webinar=webinar, actor=trainer) == 3
+    assert set(Registration.objects.values_list("status", flat=True)) == {"cancelled"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)  # nobody promoted, all told
+    for message in mail.outbox:
+        assert "is cancelled by" in message.body
+        event = _ics_event(message, "CANCEL")
+        assert int(event["sequence"]) == 1 and str(event["status"]) == "CANCELLED"
+    webinar.refresh_from_db()
+    assert webinar.cancelled_at is not None
+    # a second call, registering and joining are refused
+    for attempt in (
+        lambda: services.webinar_call_off(webinar=webinar, actor=trainer),
+        lambda: services.webinar_register(webinar=webinar, user=people[0]),
+        lambda: services.webinar_join(webinar=webinar, user=trainer),
+    ):
+        with pytest.raises(Refusal) as caught:
+            attempt()
+        assert caught.value.code == "webinar_cancelled"
+
+
+def test_only_presenters_and_officers_call_off_a_webinar(webinar, learner, member, association_admin):
+    services.webinar_register(webinar=webinar, user=learner)
+    for person in (learner, member):
+        with pytest.raises(Refusal) as caught:
+            services.webinar_call_off(webinar=webinar, actor=person)
+        assert caught.value.status == 403
+    assert Registration.objects.get().status == Registration.Status.CONFIRMED
+    assert services.webinar_call_off(webinar=webinar, actor=association_admin) == 1

@@ -125,6 +125,30 @@ def test_bbb_down_is_a_plain_503_page_and_nothing_is_written(client, webinar, pr
     assert status.status_code == 200 and status.json()["running"] is False and status.json()["error"]
 
 
+def test_calling_off_a_webinar_through_the_page_anonymous_wrong_role_and_right_role(
+    client, webinar, presenter, learner, member
+):
+    services.webinar_register(webinar=webinar, user=learner)
+    url = reverse("webinars:call_off", args=[webinar.pk])
+    response = client.post(url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    for person in (learner, member):
+        client.force_login(person)
+        assert "call-off" not in client.get(webinar.get_absolute_url()).content.decode()
+        refused = client.post(url, follow=True).content.decode()
+        assert "Only the webinar&#x27;s presenters and its association&#x27;s officers can cancel it." in refused
+    webinar.refresh_from_db()
+    assert webinar.cancelled_at is None and Registration.objects.get().status == "confirmed"
+    client.force_login(presenter)
+    assert url in client.get(webinar.get_absolute_url()).content.decode()
+    done = client.post(url, follow=True).content.decode()
+    assert "The webinar is cancelled; 1 registration was cancelled" in done
+    assert "This webinar is cancelled." in done
+    assert Registration.objects.get().status == "cancelled"
+    assert WebinarEvent.objects.filter(webinar=webinar, action="webinar-cancelled", actor=presenter).exists()
+    assert "This webinar is cancelled." in client.get(reverse("webinars:list")).content.decode()
+
+
 def test_attendance_is_for_presenters_and_officers_only(client, webinar, presenter, learner, association_admin):
     client.force_login(learner)
     assert client.get(reverse("webinars:attendance", args=[webinar.pk])).status_code == 403
@@ -193,6 +217,18 @@ def test_the_pages_are_translated_to_russian(client, webinar):
     assert list_url.startswith("/ru/")
     assert "Предстоящие вебинары" in client.get(list_url).content.decode()
     assert "Войдите, чтобы зарегистрироваться" in client.get(page_url).content.decode()
+
+
+def test_the_choices_of_webinars_are_translated_to_russian():
+    from webinars.models import RecordingPolicy, Webinar
+
+    with translation.override("ru"):
+        assert str(Webinar.RecordingVisibility.REGISTRANTS.label) == "Зарегистрированные участники"
+        assert str(Webinar.Kind.GENERAL_ASSEMBLY.label) == "Общее собрание"
+        assert str(Registration.Status.CANCELLED.label) == "Отменена"
+        assert str(WebinarEvent.Action.WEBINAR_CANCELLED.label) == "Вебинар отменён"
+        assert str(RecordingPolicy._meta.verbose_name) == "хранение записей"
+        assert str(RecordingPolicy._meta.get_field("retention_days").verbose_name) == "хранить записи (дней)"
 
 
 def test_officers_author_webinars_in_the_wagtail_admin(client, db):
