@@ -9,7 +9,16 @@ from django.urls import reverse
 from wagtail.models import Locale, Page
 
 from courses.h5p_activities import context_key
-from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
+from courses.models import (
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+    Skill,
+)
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_token_make
 from h5p.selectors import attempts_best_for
@@ -340,3 +349,9 @@ def course_roster(*, course: CoursePage) -> dict:
             }
         )
     return {"rows": rows, "total": total}
+
+
+def catalogue_for(*, locale) -> CourseIndexPage | None:
+    """The live course catalogue in ``locale``, else any live one (one query): what the header's "Courses" opens."""
+    catalogues = CourseIndexPage.objects.live().public().order_by("path")
+    return next(iter(sorted(catalogues, key=lambda page: page.locale_id != locale.pk)), None)
