@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.shortcuts import redirect
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
@@ -17,7 +17,7 @@ admin.site.login = admin_login_redirect("/django-admin/")
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says: send them to the static icon (not a 404)."""
-    return redirect(static("favicon.ico"))
+    return redirect(static_url("favicon.ico"))
 
 
 urlpatterns = [

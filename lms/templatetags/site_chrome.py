@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.models import Locale
+from wagtail.models import Page
 
 from accounts.roles import associations_where, is_site_admin
 from cms.selectors import navigation_links
@@ -64,11 +65,15 @@ def site_sections(context) -> list[Section]:
 def _sections(context, request) -> list[Section]:
     path = request.path
     sections = []
-    catalogue = catalogue_for(locale=Locale.get_active())
+    catalogue = catalogue_for(language_code=translation.get_language())
     if catalogue is not None:
         url = catalogue.get_url(request)
         if url:
-            sections.append(Section(url=url, label=_("Courses"), current=_current(path, url)))
+            # The catalogue and its courses and lessons, not the courses app's other pages (My learning...).
+            page = context.get("page")
+            inside = isinstance(page, Page) and page.path.startswith(catalogue.path)
+            current = ("page" if page.pk == catalogue.pk else "true") if inside else ""
+            sections.append(Section(url=url, label=_("Courses"), current=current))
     url = reverse("webinars:list")
     sections.append(Section(url=url, label=_("Webinars"), current=_current(path, url)))
     voting = _voting_section(context.get("user") or request.user, path)
