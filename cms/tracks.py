@@ -22,7 +22,10 @@ class Track(models.TextChoices):
 
 @dataclass(frozen=True, slots=True)
 class TrackListing:
-    """What one app shows on a track page: rendered HTML and the stylesheets (static paths) it needs."""
+    """What one app shows on a track page: rendered HTML and the stylesheets (static paths) it needs.
+
+    ``html`` is printed as it is only when marked safe (``render_to_string`` output is); a plain string is escaped.
+    """
 
     html: str
     stylesheets: tuple[str, ...] = ()
