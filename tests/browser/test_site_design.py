@@ -176,3 +176,17 @@ def test_after_enrolling_focus_is_on_the_message(page, live_server, learning_sit
     message = page.locator(".messages")
     expect(message).to_contain_text("You are enrolled in")
     expect(message).to_be_focused()
+
+
+def test_after_submitting_a_quiz_focus_is_on_the_quiz(page, live_server, learning_site):
+    """The redirect names the quiz (#quiz-final): focus lands there, on the result, not at the top of the page."""
+    page.set_viewport_size(PHONE)
+    _log_in(page, live_server, learning_site["learner"])
+    _visit(page, live_server.url + learning_site["pages"]["en"]["lesson"].url)
+
+    page.get_by_label("The original dataset").check()
+    page.get_by_label("True").check()
+    page.get_by_role("button", name="Submit answers").click()
+
+    expect(page.locator(".messages")).to_contain_text("You scored")
+    expect(page.locator("#quiz-final")).to_be_focused()
