@@ -95,6 +95,12 @@ def body_paragraphs(text_paragraphs, values: dict[str, str]) -> list[dict]:
     return paragraphs
 
 
+def facts_in_body(text_paragraphs) -> bool:
+    """Does the body name the issuer, the date and the hours? Then the footer does not print them again."""
+    text = "\n".join(text_paragraphs)
+    return all(f"{{{key}}}" in text for key in ("issuer", "date", "cpd_hours"))
+
+
 def certificate_html(certificate: Certificate) -> str:
     """The certificate as HTML, in the certificate's language (its template's, else the recipient's)."""
     template: CertificateTemplate | None = certificate.template
@@ -121,6 +127,7 @@ def certificate_html(certificate: Certificate) -> str:
                 "language": language,
                 "title": title,
                 "paragraphs": body_paragraphs(texts, values),
+                "facts_in_body": facts_in_body(texts),
                 "values": values,
                 "orientation": orientation,
                 "signatures": signatures,

@@ -9,7 +9,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
-from cms.tracks import Track
+from cms.tracks import Track, track_listings
 
 
 class HomePage(Page):
@@ -78,6 +78,14 @@ class TrackPage(Page):
 
     class Meta:
         verbose_name = _("track page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        listings = track_listings(request=request, page=self)
+        context["track_listings"] = listings
+        sheets = (sheet for listing in listings for sheet in listing.stylesheets)
+        context["track_stylesheets"] = list(dict.fromkeys(sheets))
+        return context
 
 
 class LinkBase(Orderable):

@@ -9,6 +9,8 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from courses.certificate_sources import certificate_sources_register
         from courses.h5p_activities import h5p_context_register
+        from courses.track_listings import track_listings_register
 
         h5p_context_register()
         certificate_sources_register()
+        track_listings_register()

@@ -1,6 +1,9 @@
 """Reads for courses, shaped so their query counts do not grow with courses, lessons or enrolments."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
@@ -8,8 +11,18 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
+from certificates.transcripts import cpd_hours_per_year
 from courses.h5p_activities import context_key
-from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
+from courses.models import (
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+    Skill,
+)
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_token_make
 from h5p.selectors import attempts_best_for
@@ -21,8 +34,8 @@ def course_catalogue(*, index, track="", level="", language="", skill=None, q=""
         CoursePage.objects.child_of(index)
         .live()
         .public()
-        .select_related("issuer")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+        .select_related("issuer", "cover")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
         .order_by("title")
     )
     if track:
@@ -43,10 +56,52 @@ def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
 
     Until trainers translate a track's courses, a track page in another language lists the originals.
     """
-    courses = list(CoursePage.objects.live().filter(track=track).select_related("issuer").order_by("title"))
+    courses = list(CoursePage.objects.live().filter(track=track).select_related("issuer", "cover").order_by("title"))
     chosen = [course for course in courses if course.locale_id == locale_id] or courses
-    prefetch_related_objects(chosen, Prefetch("skills", queryset=Skill.objects.order_by("name")))
+    prefetch_related_objects(chosen, Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
     return chosen
+
+
+def courses_with_progress(*, user, courses) -> list[CoursePage]:
+    """The courses, each with ``viewer_progress``: the viewer's CourseProgress where actively enrolled, else None.
+
+    For course cards. At most four queries whatever the number of courses (none for an anonymous visitor).
+    """
+    courses = list(courses)
+    for course in courses:
+        course.viewer_progress = None
+    if not user.is_authenticated or not courses:
+        return courses
+    enrolled_ids = set(
+        Enrolment.objects.filter(
+            learner=user, status=Enrolment.Status.ACTIVE, course_id__in=[course.pk for course in courses]
+        ).values_list("course_id", flat=True)
+    )
+    enrolled = [course for course in courses if course.pk in enrolled_ids]
+    if not enrolled:
+        return courses
+    for course, progress in zip(enrolled, progress_of_many(user=user, courses=enrolled), strict=True):
+        course.viewer_progress = progress
+    return courses
+
+
+def progress_of_many(*, user, courses) -> list[CourseProgress]:
+    """A learner's progress in each of ``courses`` (in order), in three queries whatever their number."""
+    completions = {
+        completion.course_id: completion
+        for completion in CourseCompletion.objects.filter(learner=user, course_id__in=[course.pk for course in courses])
+    }
+    lessons_by_course = _lessons_by_course(courses)
+    lesson_ids = [lesson.pk for lessons in lessons_by_course.values() for lesson in lessons]
+    rows_by_lesson = {
+        row.lesson_id: row for row in LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids)
+    }
+    result = []
+    for course in courses:
+        lessons = lessons_by_course.get(course.pk, [])
+        rows = [rows_by_lesson[lesson.pk] for lesson in lessons if lesson.pk in rows_by_lesson]
+        result.append(progress_build(lessons=lessons, rows=rows, completion=completions.get(course.pk)))
+    return result
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:
@@ -281,7 +336,12 @@ def learning_dashboard(*, user) -> dict:
         )
         in_progress.append({"course": course, "progress": progress})
     completed = sorted(completions.values(), key=lambda completion: completion.completed_at, reverse=True)
-    return {"in_progress": in_progress, "completed": completed, "skills": skills_earned(learner=user)}
+    return {
+        "in_progress": in_progress,
+        "completed": completed,
+        "skills": skills_earned(learner=user),
+        "cpd": cpd_chart(cpd_hours_per_year(user=user)),
+    }
 
 
 def _lessons_by_course(courses) -> dict[int, list[LessonPage]]:
@@ -340,3 +400,51 @@ def course_roster(*, course: CoursePage) -> dict:
             }
         )
     return {"rows": rows, "total": total}
+
+
+def catalogue_for(*, language_code: str) -> CourseIndexPage | None:
+    """The live course catalogue in that language, else any live one: what the header's "Courses" opens. One query
+    (the language is matched inside it, not looked up first: the header runs this on every page)."""
+    catalogues = CourseIndexPage.objects.live().select_related("locale").order_by("path")
+    return next(iter(sorted(catalogues, key=lambda page: page.locale.language_code != language_code)), None)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One bar of the CPD chart: SVG geometry as strings (never localised: "12,5" is not a coordinate)."""
+
+    year: int
+    hours: Decimal
+    y: str
+    width: str
+    label_x: str
+    text_y: str
+
+
+def cpd_chart(per_year, *, bar_max: int = 200) -> dict:
+    """CPD hours per year as a horizontal bar chart drawn on the server (an SVG 320 wide) and the same data for the
+    table beside it. The longest bar is ``bar_max`` units; a year with hours always shows a sliver."""
+    rows = [(year, Decimal(hours)) for year, hours in per_year]
+    top = max((hours for _, hours in rows), default=Decimal(0))
+    bars = []
+    row_height, left = 32, 56  # bars are 20 high (the template), 12 apart
+    for index, (year, hours) in enumerate(rows):
+        width = float(hours / top * bar_max) if top else 0.0
+        width = max(width, 2.0) if hours > 0 else 0.0
+        y = 6 + index * row_height
+        bars.append(
+            ChartBar(
+                year=year,
+                hours=hours,
+                y=str(y),
+                width=f"{width:.1f}",
+                label_x=f"{left + width + 6:.1f}",
+                text_y=str(y + 15),
+            )
+        )
+    return {
+        "bars": bars,
+        "left": str(left),
+        "height": str(12 + len(rows) * row_height),
+        "total": sum((hours for _, hours in rows), Decimal(0)),
+    }

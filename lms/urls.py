@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
@@ -13,8 +15,15 @@ from lms.health import HealthView
 # Every login goes through allauth (throttle, verified address): both admins' login pages redirect there.
 admin.site.login = admin_login_redirect("/django-admin/")
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon (not a 404)."""
+    return redirect(static_url("favicon.ico"))
+
+
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/login/", admin_login_redirect("/admin/"), name="admin_login"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

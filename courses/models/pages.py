@@ -68,7 +68,7 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
-        from courses.selectors import course_catalogue
+        from courses.selectors import course_catalogue, courses_with_progress
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None, locale=self.locale)
@@ -76,6 +76,8 @@ class CourseIndexPage(Page):
         courses = course_catalogue(index=self, **filters)
         context["filter_form"] = form
         context["page_obj"] = Paginator(courses, 24).get_page(request.GET.get("page"))
+        # Evaluates the page's courses once; the cards read each one's ``viewer_progress``.
+        courses_with_progress(user=request.user, courses=context["page_obj"].object_list)
         context["filtered"] = any(filters.values())
         return context
 
@@ -85,6 +87,15 @@ class CoursePage(Page):
 
     summary = models.TextField(_("summary"), max_length=600, help_text=_("Shown in the catalogue."))
     description = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("description"))
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
+        help_text=_("Shown on the course's card in the catalogue and on track pages (landscape, 16:9 works best)."),
+    )
     track = models.CharField(_("track"), max_length=32, choices=Track.choices)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.INTRODUCTORY)
     language = models.CharField(_("language of instruction"), max_length=8, choices=Language.choices, default="en")
@@ -123,6 +134,7 @@ class CoursePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("cover"),
         FieldPanel("description"),
         MultiFieldPanel(
             [

@@ -98,12 +98,13 @@ def test_a_page_costs_a_fixed_number_of_queries_whatever_the_menu_length(
     from cms.models import MenuLink, NavigationSettings
 
     client.get("/ru/media-literacy/")
-    with django_assert_max_num_queries(20):
+    # 21: the header's "Courses" link finds the catalogue in the reader's language (one query).
+    with django_assert_max_num_queries(21):
         client.get("/ru/media-literacy/")
 
     nav = NavigationSettings.objects.get()
     for page in site_pages["tracks"].values():
         MenuLink.objects.create(setting=nav, page=page, label="")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get("/ru/media-literacy/")
     assert response.content.decode().count('href="/ru/online-governance/"') >= 2

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 # The poll list's own queries are 3 (chaired associations, waiting polls, the association's polls); the other 15
 # are the site's chrome (session, user, Wagtail site and settings, menus, footer, locale, permissions), one of which
-# depends on Wagtail's settings cache being warm.
-PAGE_QUERIES = 18
+# depends on Wagtail's settings cache being warm; two are the header's sections (the catalogue in the reader's
+# language, the polls waiting for this member's vote).
+PAGE_QUERIES = 20
 
 
 def url(name, poll, *args):

@@ -9,9 +9,10 @@ from webinars.models import Registration
 
 # Ours: associations for the filter, webinars with counts, presenters (list); webinar with counts, presenters,
 # the viewer's registration, runs?, member?, recordings (page). The rest is the site's chrome (base.html: site,
-# navigation, menus, footer, locale) and, signed in, the session and the user.
-LIST_QUERIES = 11
-PAGE_QUERIES = 18
+# navigation, menus, footer, locale, the header's sections: the catalogue and, signed in, waiting polls and
+# memberships) and, signed in, the session and the user.
+LIST_QUERIES = 12
+PAGE_QUERIES = 21
 
 
 def _webinars(association, count):
