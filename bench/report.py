@@ -138,6 +138,15 @@ def markdown(results: dict) -> str:
         "higher is better and 1/56 means the page costs 56 minimal views. A load average above the CPU count "
         "means other work shared the machine: compare ratios, not absolute times.",
         "",
+        *(
+            [
+                "**Quick run**: small data, few requests, 2-second wrk runs: it proves the harness works; its figures "
+                "(HTTP ones above all, dominated by queueing in so short a run) are not the benchmark's.",
+                "",
+            ]
+            if settings["mode"] == "quick"
+            else []
+        ),
         "## Targets",
         "",
         "| figure | measured | target | result | load |",
