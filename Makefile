@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test ci lint format check worker migrate seed messages static clean
+.PHONY: help install run test ci lint format check worker migrate seed messages static clean bench bench-quick
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ messages: $(STAMP) ## Extract translatable strings into locale/ru (templates, lm
 	$(BIN)/python manage.py makemessages -l ru --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 		--ignore=tests --ignore=bench --ignore=webinars --ignore=voting $(addprefix --ignore=,$(APPS_WITH_CATALOGUES))
 	@for app in $(APPS_WITH_CATALOGUES); do (cd $$app && ../$(BIN)/django-admin makemessages -l ru --no-obsolete); done
+
+bench: $(STAMP) ## Benchmarks, full (long; once, on a quiet machine): results in bench/results.md and .json
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: $(STAMP) ## Benchmarks on small data with few requests (CI runs it): bench/results-quick.md and .json
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node_modules, collected static files and the SQLite database
 	rm -rf $(VENV) node_modules staticfiles static/vendor db.sqlite3 db.sqlite3-*
