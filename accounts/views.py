@@ -118,11 +118,24 @@ def _perform(request, call, success_message: str) -> None:
         messages.success(request, success_message)
 
 
-def _status_action(service, success_message):
+def _status_action(service, success_message, confirmation=None):
+    """A status change: POST does it. With a ``confirmation`` (title, what will happen, button), GET first shows a
+    page that says what will happen and asks to confirm; the member page links there instead of posting."""
+
     @login_required
-    @require_POST
+    @require_http_methods(["GET", "POST"] if confirmation else ["POST"])
     def view(request, slug, membership_id):
         membership = _managed_membership(request, slug, membership_id)
+        if request.method == "GET":
+            title, consequence, button = confirmation()
+            context = {
+                "association": membership.association,
+                "membership": membership,
+                "title": title,
+                "consequence": consequence % {"person": membership.user, "association": membership.association},
+                "button": button,
+            }
+            return render(request, "accounts/member_confirm.html", context)
         _perform(
             request,
             lambda: service(membership=membership, actor=request.user),
@@ -139,8 +152,30 @@ def _member_url(membership: Membership) -> str:
     )
 
 
-member_approve = _status_action(services.membership_approve, lambda: _("%(person)s is now an active member."))
-member_lapse = _status_action(services.membership_lapse, lambda: _("The membership of %(person)s has lapsed."))
+member_approve = _status_action(
+    services.membership_approve,
+    lambda: _("%(person)s is now an active member."),
+    lambda: (
+        _("Approve this membership?"),
+        _(
+            "%(person)s becomes an active member of %(association)s: they may enrol in member-only courses, join "
+            "members' meetings and vote with their vote weight until the end date, if there is one."
+        ),
+        _("Approve membership"),
+    ),
+)
+member_lapse = _status_action(
+    services.membership_lapse,
+    lambda: _("The membership of %(person)s has lapsed."),
+    lambda: (
+        _("Mark this membership as lapsed?"),
+        _(
+            "%(person)s stops being a member of %(association)s now: no votes, no member-only courses or meetings, "
+            "and no role in the association. The history is kept, and you can reactivate the membership later."
+        ),
+        _("Mark as lapsed"),
+    ),
+)
 member_reactivate = _status_action(
     services.membership_reactivate, lambda: _("The membership of %(person)s is active again.")
 )

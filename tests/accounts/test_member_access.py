@@ -157,6 +157,9 @@ def test_superuser_manages_any_association(client, association, target):
 
 @pytest.mark.parametrize("name", ACTIONS)
 def test_member_actions_refuse_get(client, association_admin, target, name):
-    """State changes are POST only."""
+    """State changes are POST only: a GET of approve or lapse shows the confirmation page and changes nothing."""
     client.force_login(association_admin)
-    assert client.get(action_url(name, target)).status_code == 405
+    expected = 200 if name in ("member_approve", "member_lapse") else 405
+    assert client.get(action_url(name, target)).status_code == expected
+    target.refresh_from_db()
+    assert target.status == Membership.Status.PENDING and not target.events.exists()
