@@ -10,7 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import forms, membership_csv, selectors, services
+from accounts import dashboard, forms, membership_csv, roles, selectors, services
 from accounts.models import Association, Membership
 from accounts.refusals import Refusal, refusal_message, refusal_respond, refusal_text
 
@@ -19,19 +19,43 @@ ROSTER_PAGE_SIZE = 50
 
 def association_detail(request, slug):
     association = get_object_or_404(Association, slug=slug)
-    can_manage = selectors.association_can_manage(user=request.user, association=association)
-    return render(request, "accounts/association_detail.html", {"association": association, "can_manage": can_manage})
+    context = {
+        "association": association,
+        "can_manage": selectors.association_can_manage(user=request.user, association=association),
+        "is_officer": roles.is_association_officer(request.user, association),
+    }
+    return render(request, "accounts/association_detail.html", context)
 
 
-def _managed_association(request, slug) -> Association:
-    """The association if the user may manage it; 403 for its other members, 404 for everyone else."""
+@login_required
+@require_safe
+def association_dashboard(request, slug):
+    """The officer's dashboard: members and approvals here; courses and certificates from their apps' panels."""
+    association = _association_for(request, slug, selectors.association_officer_access)
+    context = {
+        "association": association,
+        "can_manage_members": selectors.association_can_manage(user=request.user, association=association),
+        "counts": selectors.membership_counts(association=association),
+        "pending": selectors.association_pending(association=association),
+        "panels": dashboard.dashboard_panels(association=association, user=request.user),
+    }
+    return render(request, "accounts/association_dashboard.html", context)
+
+
+def _association_for(request, slug, access_of) -> Association:
+    """The association if ``access_of`` (a selector) grants MANAGE; 403 for its other members, 404 for the rest."""
     association = get_object_or_404(Association, slug=slug)
-    access = selectors.association_access(user=request.user, association=association)
+    access = access_of(user=request.user, association=association)
     if access is selectors.Access.FORBIDDEN:
         raise PermissionDenied
     if access is not selectors.Access.MANAGE:
         raise Http404
     return association
+
+
+def _managed_association(request, slug) -> Association:
+    """The association if the user may manage its members; 403 for its other members, 404 for everyone else."""
+    return _association_for(request, slug, selectors.association_access)
 
 
 def _managed_membership(request, slug, membership_id) -> Membership:

@@ -1,5 +1,6 @@
 """Reads for certificates: who may manage what, lookups by code, the learner's list and transcript."""
 
+import datetime
 import hmac
 from collections import defaultdict
 from decimal import Decimal
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts import roles
@@ -234,3 +236,28 @@ def cpd_transcript(*, user: User) -> dict:
         "per_issuer": sorted(per_issuer.items()),
         "total": sum((c.cpd_hours for c in rows), Decimal("0")),
     }
+
+
+def certificates_per_month(*, association: Association, months: int = 12, today=None) -> list[tuple]:
+    """(first day of the month, certificates issued) for the last ``months`` months, oldest first, months without
+    any included as 0; one query, months in the site's time zone."""
+    today = today or timezone.localdate()
+    firsts = []
+    year, month = today.year, today.month
+    for _step in range(months):
+        firsts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    firsts.reverse()
+    start = timezone.make_aware(datetime.datetime.combine(firsts[0], datetime.time.min))
+    counted = (
+        Certificate.objects.filter(issuer=association, issued_at__gte=start)
+        .annotate(month=TruncMonth("issued_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    per_month = {
+        timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month: n for month, n in counted
+    }
+    return [(first, per_month.get(first, 0)) for first in firsts]

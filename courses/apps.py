@@ -7,8 +7,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from courses.association_dashboard import association_dashboard_register
         from courses.certificate_sources import certificate_sources_register
         from courses.h5p_activities import h5p_context_register
 
         h5p_context_register()
         certificate_sources_register()
+        association_dashboard_register()
