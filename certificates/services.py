@@ -272,8 +272,7 @@ def _certificates_create_many(
         for certificate in created
     )
     PendingCertificate.objects.filter(source_type=source_type, source_id=source_id, recipient__in=people).delete()
-    ids = [certificate.pk for certificate in created]
-    transaction.on_commit(lambda: [_queue_delivery(certificate_id) for certificate_id in ids])
+    transaction.on_commit(functools.partial(_queue_deliveries, [certificate.pk for certificate in created]))
     return {certificate.recipient_id: certificate for certificate in created}
 
 
@@ -330,7 +329,7 @@ def _certificates_hold_many(
             "pk", flat=True
         )
     )
-    transaction.on_commit(lambda: [_queue_name_request(pending_id) for pending_id in pending_ids])
+    transaction.on_commit(functools.partial(_queue_name_requests, pending_ids))
 
 
 def _template_of_issuer(template: CertificateTemplate | None, issuer: Association) -> CertificateTemplate | None:
@@ -368,6 +367,11 @@ def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, t
         return
     if created:
         transaction.on_commit(lambda: _queue_name_request(pending.pk))
+
+
+def _queue_name_requests(pending_ids: list[int]) -> None:
+    for pending_id in pending_ids:
+        _queue_name_request(pending_id)
 
 
 def _queue_name_request(pending_id: int) -> None:
@@ -439,6 +443,11 @@ def recipient_name_set(*, user: User, display_name: str) -> list[Certificate]:
     with transaction.atomic():
         accounts_services.display_name_set(user=user, display_name=display_name)
         return certificate_pending_issue(recipient=user)
+
+
+def _queue_deliveries(certificate_ids: list[int]) -> None:
+    for certificate_id in certificate_ids:
+        _queue_delivery(certificate_id)
 
 
 def _queue_delivery(certificate_id: int) -> None:
