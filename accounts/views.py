@@ -142,14 +142,22 @@ def _perform(request, call, success_message: str) -> None:
         messages.success(request, success_message)
 
 
-def _status_action(service, success_message, confirmation=None):
+def _status_action(service, success_message, confirmation=None, applies_to=None):
     """A status change: POST does it. With a ``confirmation`` (title, what will happen, button), GET first shows a
-    page that says what will happen and asks to confirm; the member page links there instead of posting."""
+    page that says what will happen and asks to confirm; the member page links there instead of posting. A
+    membership not in the ``applies_to`` status has nothing to confirm: back to its page, saying so."""
 
     @login_required
     @require_http_methods(["GET", "POST"] if confirmation else ["POST"])
     def view(request, slug, membership_id):
         membership = _managed_membership(request, slug, membership_id)
+        if request.method == "GET" and membership.status != applies_to:
+            messages.info(
+                request,
+                _("This membership is %(status)s now: there is nothing to confirm.")
+                % {"status": membership.get_status_display().lower()},
+            )
+            return redirect(_member_url(membership))
         if request.method == "GET":
             title, consequence, button = confirmation()
             context = {
@@ -187,6 +195,7 @@ member_approve = _status_action(
         ),
         _("Approve membership"),
     ),
+    applies_to=Membership.Status.PENDING,
 )
 member_lapse = _status_action(
     services.membership_lapse,
@@ -199,6 +208,7 @@ member_lapse = _status_action(
         ),
         _("Mark as lapsed"),
     ),
+    applies_to=Membership.Status.ACTIVE,
 )
 member_reactivate = _status_action(
     services.membership_reactivate, lambda: _("The membership of %(person)s is active again.")

@@ -147,3 +147,11 @@ def test_the_roster_shows_weights_and_dates_as_the_member_page_does(client, asso
     page = client.get(reverse("accounts:member_list", kwargs={"slug": association.slug})).content.decode()
     assert "2.500" not in page and "06/30/2099" not in page
     assert ">2.5<" in page and "June 30, 2099" in page
+
+
+def test_a_confirmation_that_does_not_apply_goes_back_to_the_member_page_and_says_so(client, association_admin, member):
+    membership = member.memberships.get()  # active: nothing to approve
+    client.force_login(association_admin)
+    response = client.get(_url("member_approve", membership), follow=True)
+    assert response.redirect_chain[-1][0] == _url("member_detail", membership)
+    assert "This membership is active now: there is nothing to confirm." in response.content.decode()
