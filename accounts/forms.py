@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import membership_csv, services
@@ -129,6 +130,12 @@ class MembershipTermsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for a membership without an end date."),
     )
+
+    def clean_valid_until(self):
+        value = self.cleaned_data["valid_until"]
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(services.VALID_UNTIL_PAST, code="valid_until_past")
+        return value
 
 
 class MemberImportForm(forms.Form):

@@ -5,6 +5,7 @@ import enum
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from accounts import roles
 from accounts.models import Association, Membership, MembershipEvent, Profile, User
 
 
@@ -28,6 +29,22 @@ def association_access(*, user: User, association: Association) -> Access:
     if membership.is_current_admin:
         return Access.MANAGE
     return Access.FORBIDDEN
+
+
+def association_officer_access(*, user: User, association: Association) -> Access:
+    """The officer's dashboard: its officers (and site administrators) see it; its other members get 403; everyone
+    else 404."""
+    if roles.is_association_officer(user, association):
+        return Access.MANAGE
+    if user.is_authenticated and Membership.objects.filter(user=user, association=association).exists():
+        return Access.FORBIDDEN
+    return Access.HIDDEN
+
+
+def association_pending(*, association: Association, limit: int = 25) -> list[Membership]:
+    """The memberships waiting for approval, oldest first (at most ``limit``), with their people."""
+    pending = Membership.objects.filter(association=association, status=Membership.Status.PENDING)
+    return list(pending.select_related("user").order_by("created_at", "pk")[:limit])
 
 
 def association_can_manage(*, user: User, association: Association) -> bool:

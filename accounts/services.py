@@ -23,6 +23,7 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import selectors, tasks
 from accounts.membership_csv import MembershipRow
@@ -410,6 +411,13 @@ def membership_change_role(*, membership: Membership, actor: User | None, role: 
     return locked
 
 
+# A past end date would leave the member "active" until the nightly lapse: refused instead, so what is saved is what
+# holds. To end a membership now, lapse it.
+VALID_UNTIL_PAST = gettext_lazy(
+    "The end date is in the past. Choose today or a later date; to end the membership now, mark it as lapsed."
+)
+
+
 @transaction.atomic
 def membership_change_terms(
     *, membership: Membership, actor: User | None, vote_weight: Decimal, valid_until: date | None
@@ -417,6 +425,8 @@ def membership_change_terms(
     """Set vote weight and validity; an end date in the past may not remove the last administrator."""
     if vote_weight < 0:
         raise Refusal.invalid(_("The vote weight cannot be negative."), code="negative_weight")
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise Refusal.invalid(VALID_UNTIL_PAST, code="valid_until_past")
     locked = _lock(membership)
     if locked.vote_weight == vote_weight and locked.valid_until == valid_until:
         return locked

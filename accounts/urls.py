@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/associations/", views.my_associations, name="my_associations"),
     path("associations/<slug:slug>/", views.association_detail, name="association_detail"),
+    path("associations/<slug:slug>/dashboard/", views.association_dashboard, name="association_dashboard"),
     path("associations/<slug:slug>/members/", views.member_list, name="member_list"),
     path("associations/<slug:slug>/members/invite/", views.member_invite, name="member_invite"),
     path("associations/<slug:slug>/members/import/", views.member_import, name="member_import"),

@@ -30,3 +30,9 @@ def validate_display_name(value: str) -> None:
             _("At most %(limit)d characters.") % {"limit": DISPLAY_NAME_MAX},
             code="max_length",
         )
+
+
+def spreadsheet_text(value: str) -> str:
+    """A CSV cell that stays text in a spreadsheet: one starting like a formula gets a leading apostrophe."""
+    value = str(value)
+    return "'" + value if value.lstrip().startswith(FORMULA_STARTS) or value[:1] in {"\t", "\r"} else value

@@ -10,7 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import forms, membership_csv, selectors, services
+from accounts import dashboard, forms, membership_csv, roles, selectors, services
 from accounts.models import Association, Membership
 from accounts.refusals import Refusal, refusal_message, refusal_respond, refusal_text
 
@@ -19,19 +19,43 @@ ROSTER_PAGE_SIZE = 50
 
 def association_detail(request, slug):
     association = get_object_or_404(Association, slug=slug)
-    can_manage = selectors.association_can_manage(user=request.user, association=association)
-    return render(request, "accounts/association_detail.html", {"association": association, "can_manage": can_manage})
+    context = {
+        "association": association,
+        "can_manage": selectors.association_can_manage(user=request.user, association=association),
+        "is_officer": roles.is_association_officer(request.user, association),
+    }
+    return render(request, "accounts/association_detail.html", context)
 
 
-def _managed_association(request, slug) -> Association:
-    """The association if the user may manage it; 403 for its other members, 404 for everyone else."""
+@login_required
+@require_safe
+def association_dashboard(request, slug):
+    """The officer's dashboard: members and approvals here; courses and certificates from their apps' panels."""
+    association = _association_for(request, slug, selectors.association_officer_access)
+    context = {
+        "association": association,
+        "can_manage_members": selectors.association_can_manage(user=request.user, association=association),
+        "counts": selectors.membership_counts(association=association),
+        "pending": selectors.association_pending(association=association),
+        "panels": dashboard.dashboard_panels(association=association, user=request.user),
+    }
+    return render(request, "accounts/association_dashboard.html", context)
+
+
+def _association_for(request, slug, access_of) -> Association:
+    """The association if ``access_of`` (a selector) grants MANAGE; 403 for its other members, 404 for the rest."""
     association = get_object_or_404(Association, slug=slug)
-    access = selectors.association_access(user=request.user, association=association)
+    access = access_of(user=request.user, association=association)
     if access is selectors.Access.FORBIDDEN:
         raise PermissionDenied
     if access is not selectors.Access.MANAGE:
         raise Http404
     return association
+
+
+def _managed_association(request, slug) -> Association:
+    """The association if the user may manage its members; 403 for its other members, 404 for everyone else."""
+    return _association_for(request, slug, selectors.association_access)
 
 
 def _managed_membership(request, slug, membership_id) -> Membership:
@@ -118,11 +142,32 @@ def _perform(request, call, success_message: str) -> None:
         messages.success(request, success_message)
 
 
-def _status_action(service, success_message):
+def _status_action(service, success_message, confirmation=None, applies_to=None):
+    """A status change: POST does it. With a ``confirmation`` (title, what will happen, button), GET first shows a
+    page that says what will happen and asks to confirm; the member page links there instead of posting. A
+    membership not in the ``applies_to`` status has nothing to confirm: back to its page, saying so."""
+
     @login_required
-    @require_POST
+    @require_http_methods(["GET", "POST"] if confirmation else ["POST"])
     def view(request, slug, membership_id):
         membership = _managed_membership(request, slug, membership_id)
+        if request.method == "GET" and membership.status != applies_to:
+            messages.info(
+                request,
+                _("This membership is %(status)s now: there is nothing to confirm.")
+                % {"status": membership.get_status_display().lower()},
+            )
+            return redirect(_member_url(membership))
+        if request.method == "GET":
+            title, consequence, button = confirmation()
+            context = {
+                "association": membership.association,
+                "membership": membership,
+                "title": title,
+                "consequence": consequence % {"person": membership.user, "association": membership.association},
+                "button": button,
+            }
+            return render(request, "accounts/member_confirm.html", context)
         _perform(
             request,
             lambda: service(membership=membership, actor=request.user),
@@ -139,8 +184,32 @@ def _member_url(membership: Membership) -> str:
     )
 
 
-member_approve = _status_action(services.membership_approve, lambda: _("%(person)s is now an active member."))
-member_lapse = _status_action(services.membership_lapse, lambda: _("The membership of %(person)s has lapsed."))
+member_approve = _status_action(
+    services.membership_approve,
+    lambda: _("%(person)s is now an active member."),
+    lambda: (
+        _("Approve this membership?"),
+        _(
+            "%(person)s becomes an active member of %(association)s: they may enrol in member-only courses, join "
+            "members' meetings and vote with their vote weight until the end date, if there is one."
+        ),
+        _("Approve membership"),
+    ),
+    applies_to=Membership.Status.PENDING,
+)
+member_lapse = _status_action(
+    services.membership_lapse,
+    lambda: _("The membership of %(person)s has lapsed."),
+    lambda: (
+        _("Mark this membership as lapsed?"),
+        _(
+            "%(person)s stops being a member of %(association)s now: no votes, no member-only courses or meetings, "
+            "and no role in the association. The history is kept, and you can reactivate the membership later."
+        ),
+        _("Mark as lapsed"),
+    ),
+    applies_to=Membership.Status.ACTIVE,
+)
 member_reactivate = _status_action(
     services.membership_reactivate, lambda: _("The membership of %(person)s is active again.")
 )

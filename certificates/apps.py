@@ -8,3 +8,6 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from certificates import signals  # noqa: F401  (connects the receivers)
+        from certificates.association_dashboard import association_dashboard_register
+
+        association_dashboard_register()

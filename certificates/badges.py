@@ -161,6 +161,9 @@ def credential(certificate: Certificate) -> dict:
             **({"url": issuer.website} if issuer.website else {}),
         },
         "validFrom": _timestamp(certificate.issued_at),
+        # OB 3.0's own field for when the achievement was awarded (a date-time; the day at midnight UTC), apart
+        # from validFrom, the moment the credential was issued and starts to be valid.
+        "awardedDate": f"{certificate.awarded_on.isoformat()}T00:00:00Z",
         "credentialSubject": {
             "id": _subject_id(certificate),
             "type": ["AchievementSubject"],

@@ -41,7 +41,7 @@ def recipients_parse(text: str) -> list[User]:
         raise ValidationError(_("Name at least one recipient."))
     if len(emails) > 500:
         raise ValidationError(_("At most 500 recipients at a time."))
-    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)}
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=set(emails), is_active=True)}
     unknown = [e for e in dict.fromkeys(emails) if e not in users]
     if unknown:
         raise ValidationError(
@@ -51,6 +51,15 @@ def recipients_parse(text: str) -> list[User]:
     return list(dict.fromkeys(users[e] for e in emails))
 
 
+def awarded_on_check(value):
+    """An achievement is awarded once it happened: not in the future."""
+    if value and value > timezone.localdate():
+        raise ValidationError(_("The date awarded cannot be in the future."), code="awarded_in_future")
+    return value
+
+
+AWARDED_HELP = _("The day the achievement was awarded (e.g. the workshop's last day); printed on the certificate.")
+
 RECIPIENTS_HELP = _("One or more addresses, separated by commas or new lines. Each must belong to a registered user.")
 
 
@@ -58,6 +67,12 @@ class SourceIssueForm(forms.Form):
     """A course's trainer hands its certificate to people by hand (who took it offline, say)."""
 
     source = forms.ChoiceField(label=_("Course or event"))
+    awarded_on = forms.DateField(
+        label=_("Date awarded"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today.") + " " + AWARDED_HELP,
+    )
     recipients = forms.CharField(
         label=_("Recipients' e-mail addresses"), widget=forms.Textarea(attrs={"rows": 4}), help_text=RECIPIENTS_HELP
     )
@@ -70,6 +85,9 @@ class SourceIssueForm(forms.Form):
 
     def clean_source(self):
         return self._sources[self.cleaned_data["source"]]
+
+    def clean_awarded_on(self):
+        return awarded_on_check(self.cleaned_data["awarded_on"])
 
     def clean_recipients(self):
         return recipients_parse(self.cleaned_data["recipients"])
@@ -88,7 +106,9 @@ class ManualIssueForm(forms.Form):
             (Certificate.Kind.OTHER, Certificate.Kind.OTHER.label),
         ],
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date awarded"), widget=forms.DateInput(attrs={"type": "date"}), help_text=AWARDED_HELP
+    )
     cpd_hours = forms.DecimalField(label=_("CPD hours"), min_value=0, max_digits=6, decimal_places=2)
     template = forms.ModelChoiceField(
         label=_("Template"),
@@ -107,6 +127,9 @@ class ManualIssueForm(forms.Form):
         self.fields["association"].queryset = associations
         self.fields["template"].queryset = CertificateTemplate.objects.filter(association__in=associations)
         self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        return awarded_on_check(self.cleaned_data["date"])
 
     def clean_recipients(self):
         return recipients_parse(self.cleaned_data["recipients"])

@@ -301,6 +301,9 @@ class Certificate(models.Model):
     achievement_title = models.CharField(_("achievement"), max_length=300)
     issuer_name = models.CharField(_("issuer name"), max_length=200)
     cpd_hours = models.DecimalField(_("CPD hours"), max_digits=6, decimal_places=2, default=0)
+    # When the achievement was awarded (a workshop's day), kept apart from when the certificate was issued: a
+    # certificate handed out today for last month's workshop says last month's date. The issue date by default.
+    awarded_on = models.DateField(_("awarded on"), default=timezone.localdate)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     verification_code = models.CharField(max_length=64, unique=True, default=verification_code_new, editable=False)
     code_digest = models.CharField(max_length=64, unique=True, editable=False, default="")
@@ -387,6 +390,7 @@ class PendingCertificate(models.Model):
     source_id = models.CharField(max_length=64)
     achievement_title = models.CharField(_("achievement"), max_length=300)
     cpd_hours = models.DecimalField(_("CPD hours"), max_digits=6, decimal_places=2, default=0)
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True, help_text=_("Empty: the day of issue."))
     template = models.ForeignKey(
         CertificateTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -474,6 +478,11 @@ class CertificateExport(models.Model):
     title = models.CharField(_("title"), max_length=300)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    include_revoked = models.BooleanField(
+        _("include revoked certificates"),
+        default=True,
+        help_text=_("Included: their PDFs are marked REVOKED in the file name and in the manifest. Else left out."),
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=certificate_export_path, blank=True, max_length=200)

@@ -8,7 +8,6 @@ and Cyrillic; install ``fonts-dejavu-core`` or ``fonts-noto-core`` in production
 import base64
 import io
 import mimetypes
-from decimal import Decimal
 
 import qrcode
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.templatetags.figures import number_display
 from certificates.models import Certificate, CertificateTemplate
 
 BUILTIN_BODY_PARAGRAPHS = (
@@ -65,17 +65,13 @@ def _image_data_uri(image) -> str:
     return _data_uri(content, mime)
 
 
-def _hours(value: Decimal) -> str:
-    # 3.50 -> "3.5", 10.00 -> "10" (normalize() alone would give 1E+1).
-    return formats.number_format(Decimal(format(value.normalize(), "f")), use_l10n=True)
-
-
 def placeholder_values(certificate: Certificate) -> dict[str, str]:
     return {
         "recipient": certificate.public_recipient_name,
         "achievement": certificate.achievement_title,
-        "date": formats.date_format(timezone.localtime(certificate.issued_at).date(), "DATE_FORMAT"),
-        "cpd_hours": _hours(certificate.cpd_hours),
+        # The day the achievement was awarded (the hand-issue form's date), not the day the certificate was made.
+        "date": formats.date_format(certificate.awarded_on or timezone.localdate(), "DATE_FORMAT"),
+        "cpd_hours": number_display(certificate.cpd_hours),
         "issuer": certificate.issuer_name,
         "code": certificate.code_grouped,
     }

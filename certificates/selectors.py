@@ -1,5 +1,6 @@
 """Reads for certificates: who may manage what, lookups by code, the learner's list and transcript."""
 
+import datetime
 import hmac
 from collections import defaultdict
 from decimal import Decimal
@@ -8,10 +9,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Association, User
+from accounts.models import Association, Profile, User
 from certificates import access
 from certificates.models import (
     Certificate,
@@ -162,10 +164,13 @@ def certificate_for_manager(*, user: User | AnonymousUser, code: str) -> Certifi
     return certificate
 
 
-def certificates_of_source(*, association: Association, source_type: ContentType, source_id: str):
-    return Certificate.objects.filter(issuer=association, source_type=source_type, source_id=source_id).order_by(
-        "recipient_name", "pk"
-    )
+def certificates_of_source(
+    *, association: Association, source_type: ContentType, source_id: str, include_revoked: bool = True
+) -> QuerySet[Certificate]:
+    certificates = Certificate.objects.filter(issuer=association, source_type=source_type, source_id=source_id)
+    if not include_revoked:
+        certificates = certificates.filter(status=Certificate.Status.VALID)
+    return certificates.order_by("recipient_name", "pk")
 
 
 def exports_of(*, user: User) -> QuerySet[CertificateExport]:
@@ -178,17 +183,30 @@ def template_resolve(
     """Explicit template -> issuer's default in the recipient's language -> issuer's default -> None (built-in)."""
     if template is not None:
         return template
-    defaults = list(CertificateTemplate.objects.filter(association=issuer, is_default=True))
-    if not defaults:
-        return None
-    preferred = recipient_language(recipient)
-    for candidate in defaults:
-        if candidate.language == preferred:
-            return candidate
-    for candidate in defaults:
-        if candidate.language == settings.LANGUAGE_CODE:
-            return candidate
-    return defaults[0]
+    return template_pick(template_defaults(issuer=issuer), language=recipient_language(recipient))
+
+
+def template_defaults(*, issuer: Association) -> list[CertificateTemplate]:
+    """The issuer's default templates (one per language), for ``template_pick``."""
+    return list(CertificateTemplate.objects.filter(association=issuer, is_default=True))
+
+
+def template_pick(defaults: list[CertificateTemplate], *, language: str) -> CertificateTemplate | None:
+    """Of the issuer's defaults: the one in ``language``, else in the site's language, else any; None without."""
+    for wanted in (language, settings.LANGUAGE_CODE):
+        for candidate in defaults:
+            if candidate.language == wanted:
+                return candidate
+    return defaults[0] if defaults else None
+
+
+def recipient_languages(*, users: list[User]) -> dict[int, str]:
+    """``recipient_language`` of many people in one query, by user id."""
+    offered = dict(settings.LANGUAGES)
+    stored = dict(Profile.objects.filter(user__in=users).values_list("user_id", "preferred_language"))
+    return {
+        user.pk: stored.get(user.pk) if stored.get(user.pk) in offered else settings.LANGUAGE_CODE for user in users
+    }
 
 
 def recipient_language(user: User) -> str:
@@ -218,3 +236,28 @@ def cpd_transcript(*, user: User) -> dict:
         "per_issuer": sorted(per_issuer.items()),
         "total": sum((c.cpd_hours for c in rows), Decimal("0")),
     }
+
+
+def certificates_per_month(*, association: Association, months: int = 12, today=None) -> list[tuple]:
+    """(first day of the month, certificates issued) for the last ``months`` months, oldest first, months without
+    any included as 0; one query, months in the site's time zone."""
+    today = today or timezone.localdate()
+    firsts = []
+    year, month = today.year, today.month
+    for _step in range(months):
+        firsts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    firsts.reverse()
+    start = timezone.make_aware(datetime.datetime.combine(firsts[0], datetime.time.min))
+    counted = (
+        Certificate.objects.filter(issuer=association, issued_at__gte=start)
+        .annotate(month=TruncMonth("issued_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    per_month = {
+        timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month: n for month, n in counted
+    }
+    return [(first, per_month.get(first, 0)) for first in firsts]

@@ -1,5 +1,6 @@
 """Writes for certificates. Any app may call ``certificate_issue`` for any achievement."""
 
+import csv
 import datetime
 import functools
 import io
@@ -23,6 +24,7 @@ from accounts import services as accounts_services
 from accounts.models import Association, User
 from accounts.names import display_name_is_printable
 from accounts.refusals import Refusal
+from accounts.validators import spreadsheet_text
 from certificates import access, selectors
 from certificates.models import (
     Certificate,
@@ -64,6 +66,7 @@ def certificate_issue(
     source: models.Model,
     template: CertificateTemplate | None = None,
     actor: User | None = None,
+    awarded_on: datetime.date | None = None,
 ) -> Certificate | None:
     """Idempotent: one certificate per recipient and source; a repeat (or a racing twin) returns the first.
 
@@ -83,6 +86,7 @@ def certificate_issue(
         source_id=str(source.pk),
         template=template,
         actor=actor,
+        awarded_on=awarded_on,
     )
 
 
@@ -97,6 +101,7 @@ def _certificate_issue(
     source_id: str,
     template: CertificateTemplate | None,
     actor: User | None,
+    awarded_on: datetime.date | None = None,
 ) -> Certificate | None:
     lookup = {"recipient": recipient, "source_type": source_type, "source_id": source_id}
     existing = Certificate.objects.filter(**lookup).first()
@@ -112,15 +117,10 @@ def _certificate_issue(
             hours=hours,
             template=template,
             actor=actor,
+            awarded_on=awarded_on,
         )
         return None
-    if template is not None and template.association_id != issuer.pk:
-        # A course or webinar pointing at another association's template must not block the learner's
-        # certificate: the issuer's own default is used instead, and the misconfiguration is logged.
-        logger.warning(
-            "Template %s belongs to another association than issuer %s; using the default", template.pk, issuer.pk
-        )
-        template = None
+    template = _template_of_issuer(template, issuer)
     resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template)
     language = resolved.language if resolved is not None else selectors.recipient_language(recipient)
     code = verification_code_new()
@@ -136,6 +136,7 @@ def _certificate_issue(
         "code_digest": verification_code_digest(code),
         "template": resolved,
         "language": language,
+        "awarded_on": awarded_on or timezone.localdate(),
     }
     used = Certificate.objects.filter(issuer=issuer).count()
     for _attempt in range(STATUS_INDEX_ATTEMPTS):
@@ -158,11 +159,195 @@ def _certificate_issue(
     raise RuntimeError(f"No free status list index for issuer {issuer.pk} after {STATUS_INDEX_ATTEMPTS} draws")
 
 
+def certificates_issue_many(
+    *,
+    recipients: Iterable[User],
+    achievement_title: str,
+    kind: str,
+    cpd_hours: Decimal | int | float,
+    issuer: Association,
+    source: models.Model,
+    template: CertificateTemplate | None = None,
+    actor: User | None = None,
+    awarded_on: datetime.date | None = None,
+) -> list[Certificate]:
+    """``certificate_issue`` for many recipients of one source in a fixed number of queries, however many they are.
+
+    Bulk lookups (existing certificates, languages, templates, taken status indexes) and bulk inserts; the PDFs and
+    e-mails follow on commit as one task per certificate. Idempotent per recipient: an existing certificate is
+    returned as it is. Recipients without a printable name are held (``PendingCertificate``), as one at a time.
+    If a racing issue collides with the bulk insert, it falls back to ``certificate_issue`` one by one.
+    Returns the certificates of the recipients that have one now, in the recipients' order.
+    """
+    source_type = ContentType.objects.get_for_model(source, for_concrete_model=False)
+    source_id = str(source.pk)
+    hours = _hours(cpd_hours)
+    people = list({recipient.pk: recipient for recipient in recipients}.values())
+    if not people:
+        return []
+    existing = {
+        certificate.recipient_id: certificate
+        for certificate in Certificate.objects.filter(
+            source_type=source_type, source_id=source_id, recipient__in=people
+        )
+    }
+    todo = [person for person in people if person.pk not in existing]
+    named = [person for person in todo if display_name_is_printable(person.display_name)]
+    common = {
+        "issuer": issuer,
+        "kind": kind,
+        "achievement_title": achievement_title,
+        "source_type": source_type,
+        "source_id": source_id,
+        "actor": actor,
+    }
+    _certificates_hold_many(
+        [person for person in todo if person not in named],
+        hours=hours,
+        template=template,
+        awarded_on=awarded_on,
+        **common,
+    )
+    if named:
+        try:
+            with transaction.atomic():
+                existing.update(
+                    _certificates_create_many(named, hours=hours, template=template, awarded_on=awarded_on, **common)
+                )
+        except IntegrityError:
+            # A racing issue of the same certificate (or a status index drawn twice at once): one at a time, each
+            # of which settles its own collision.
+            for person in named:
+                certificate = certificate_issue(
+                    recipient=person,
+                    achievement_title=achievement_title,
+                    kind=kind,
+                    cpd_hours=hours,
+                    issuer=issuer,
+                    source=source,
+                    template=template,
+                    actor=actor,
+                    awarded_on=awarded_on,
+                )
+                if certificate is not None:
+                    existing[person.pk] = certificate
+    return [existing[person.pk] for person in people if person.pk in existing]
+
+
+def _certificates_create_many(
+    people: list[User], *, issuer, kind, achievement_title, source_type, source_id, actor, hours, template, awarded_on
+) -> dict[int, Certificate]:
+    template = _template_of_issuer(template, issuer)
+    defaults = selectors.template_defaults(issuer=issuer) if template is None else []
+    languages = selectors.recipient_languages(users=people)
+    indexes = _status_indexes_draw(issuer=issuer, count=len(people))
+    certificates = []
+    for person, status_index in zip(people, indexes, strict=True):
+        resolved = template or selectors.template_pick(defaults, language=languages[person.pk])
+        code = verification_code_new()
+        certificates.append(
+            Certificate(
+                recipient=person,
+                issuer=issuer,
+                kind=kind,
+                source_type=source_type,
+                source_id=source_id,
+                recipient_name=person.display_name.strip(),
+                achievement_title=achievement_title,
+                issuer_name=issuer.name,
+                cpd_hours=hours,
+                awarded_on=awarded_on or timezone.localdate(),
+                verification_code=code,
+                code_digest=verification_code_digest(code),
+                template=resolved,
+                language=resolved.language if resolved is not None else languages[person.pk],
+                status_index=status_index,
+            )
+        )
+    created = Certificate.objects.bulk_create(certificates)
+    if any(certificate.pk is None for certificate in created):  # a database that returns no ids from bulk inserts
+        created = list(Certificate.objects.filter(source_type=source_type, source_id=source_id, recipient__in=people))
+    CertificateEvent.objects.bulk_create(
+        CertificateEvent(certificate=certificate, action=CertificateEvent.Action.ISSUED, actor=actor)
+        for certificate in created
+    )
+    PendingCertificate.objects.filter(source_type=source_type, source_id=source_id, recipient__in=people).delete()
+    transaction.on_commit(functools.partial(_queue_deliveries, [certificate.pk for certificate in created]))
+    return {certificate.recipient_id: certificate for certificate in created}
+
+
+def _status_indexes_draw(*, issuer: Association, count: int) -> list[int]:
+    """``count`` distinct free status indexes of the issuer: random draws, the taken ones drawn again (two queries
+    at first, one more per rare round of collisions)."""
+    used = Certificate.objects.filter(issuer=issuer).count()
+    chosen: set[int] = set()
+    for _attempt in range(STATUS_INDEX_ATTEMPTS):
+        draws = set()
+        while len(draws) < count - len(chosen):
+            index = status_index_draw(used + count)
+            if index not in chosen:
+                draws.add(index)
+        taken = set(
+            Certificate.objects.filter(issuer=issuer, status_index__in=draws).values_list("status_index", flat=True)
+        )
+        chosen |= draws - taken
+        if len(chosen) == count:
+            return list(chosen)
+    raise RuntimeError(f"No free status list indexes for issuer {issuer.pk} after {STATUS_INDEX_ATTEMPTS} rounds")
+
+
+def _certificates_hold_many(
+    people: list[User], *, issuer, kind, achievement_title, source_type, source_id, actor, hours, template, awarded_on
+) -> None:
+    """``_certificate_hold`` for many: the new pending rows in one insert, each recipient asked once on commit."""
+    if not people:
+        return
+    lookup = {"source_type": source_type, "source_id": source_id}
+    held = set(PendingCertificate.objects.filter(**lookup, recipient__in=people).values_list("recipient_id", flat=True))
+    new = [person for person in people if person.pk not in held]
+    if not new:
+        return
+    PendingCertificate.objects.bulk_create(
+        [
+            PendingCertificate(
+                recipient=person,
+                issuer=issuer,
+                kind=kind,
+                achievement_title=achievement_title,
+                cpd_hours=hours,
+                template=template,
+                actor=actor,
+                awarded_on=awarded_on,
+                **lookup,
+            )
+            for person in new
+        ],
+        ignore_conflicts=True,  # a racing twin recorded one first: it asks for the name itself
+    )
+    pending_ids = list(
+        PendingCertificate.objects.filter(**lookup, recipient__in=new, notified_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(functools.partial(_queue_name_requests, pending_ids))
+
+
+def _template_of_issuer(template: CertificateTemplate | None, issuer: Association) -> CertificateTemplate | None:
+    """A course or webinar pointing at another association's template must not block the learner's certificate:
+    the issuer's own default is used instead (None), and the misconfiguration is logged."""
+    if template is not None and template.association_id != issuer.pk:
+        logger.warning(
+            "Template %s belongs to another association than issuer %s; using the default", template.pk, issuer.pk
+        )
+        return None
+    return template
+
+
 # Each draw succeeds with probability at least 1/2 (a list is at most half full): 40 failures in a row is a bug.
 STATUS_INDEX_ATTEMPTS = 40
 
 
-def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, template, actor) -> None:
+def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, template, actor, awarded_on) -> None:
     """Idempotent: keep the request until the recipient gives a name; ask them for it once, on commit."""
     try:
         with transaction.atomic():
@@ -175,12 +360,18 @@ def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, t
                     "cpd_hours": hours,
                     "template": template,
                     "actor": actor,
+                    "awarded_on": awarded_on,
                 },
             )
     except IntegrityError:  # a racing twin recorded it first
         return
     if created:
         transaction.on_commit(lambda: _queue_name_request(pending.pk))
+
+
+def _queue_name_requests(pending_ids: list[int]) -> None:
+    for pending_id in pending_ids:
+        _queue_name_request(pending_id)
 
 
 def _queue_name_request(pending_id: int) -> None:
@@ -233,6 +424,7 @@ def certificate_pending_issue(*, recipient: User) -> list[Certificate]:
             source_id=pending.source_id,
             template=pending.template,
             actor=pending.actor,
+            awarded_on=pending.awarded_on,
         )
         PendingCertificate.objects.filter(pk=pending.pk).delete()
         if certificate is not None:
@@ -251,6 +443,11 @@ def recipient_name_set(*, user: User, display_name: str) -> list[Certificate]:
     with transaction.atomic():
         accounts_services.display_name_set(user=user, display_name=display_name)
         return certificate_pending_issue(recipient=user)
+
+
+def _queue_deliveries(certificate_ids: list[int]) -> None:
+    for certificate_id in certificate_ids:
+        _queue_delivery(certificate_id)
 
 
 def _queue_delivery(certificate_id: int) -> None:
@@ -385,25 +582,25 @@ def manual_award_issue(
         cpd_hours=_hours(cpd_hours),
         created_by=actor,
     )
-    # Recipients without a name yet get theirs when they give it (None here): only issued ones are returned.
-    issued = [
-        certificate_issue(
-            recipient=recipient,
-            achievement_title=title,
-            kind=kind,
-            cpd_hours=award.cpd_hours,
-            issuer=association,
-            source=award,
-            template=template,
-            actor=actor,
-        )
-        for recipient in recipients
-    ]
-    return award, [certificate for certificate in issued if certificate is not None]
+    # Recipients without a name yet get theirs when they give it: only issued ones are returned.
+    issued = certificates_issue_many(
+        recipients=recipients,
+        achievement_title=title,
+        kind=kind,
+        cpd_hours=award.cpd_hours,
+        issuer=association,
+        source=award,
+        template=template,
+        actor=actor,
+        awarded_on=date,
+    )
+    return award, issued
 
 
 @transaction.atomic
-def source_certificates_issue(*, actor: User, source: models.Model, recipients: Iterable[User]) -> list[Certificate]:
+def source_certificates_issue(
+    *, actor: User, source: models.Model, recipients: Iterable[User], awarded_on: datetime.date | None = None
+) -> list[Certificate]:
     """A manager of a source (a trainer of the course, an officer of its issuer) hands its certificate to people
     by hand, as the source's app describes it. Idempotent per recipient: one certificate per person and source.
     Returns the certificates issued now (those of recipients without a name yet follow when they give it)."""
@@ -424,50 +621,69 @@ def source_certificates_issue(*, actor: User, source: models.Model, recipients: 
     recipients = list(recipients)
     if not recipients:
         raise Refusal.invalid(_("Name at least one recipient."), code="no_recipients")
-    # Recipients without a name yet get theirs when they give it (None here): only issued ones are returned.
-    issued = [
-        certificate_issue(
-            recipient=recipient,
-            achievement_title=achievement.title,
-            kind=achievement.kind,
-            cpd_hours=achievement.cpd_hours,
-            issuer=achievement.issuer,
-            source=source,
-            actor=actor,
-        )
-        for recipient in recipients
-    ]
-    return [certificate for certificate in issued if certificate is not None]
+    # Recipients without a name yet get theirs when they give it: only issued ones are returned.
+    return certificates_issue_many(
+        recipients=recipients,
+        achievement_title=achievement.title,
+        kind=achievement.kind,
+        cpd_hours=achievement.cpd_hours,
+        issuer=achievement.issuer,
+        source=source,
+        actor=actor,
+        awarded_on=awarded_on,
+    )
 
 
 def certificate_export_request(
-    *, actor: User, association: Association, source_type: ContentType, source_id: str
+    *,
+    actor: User,
+    association: Association,
+    source_type: ContentType,
+    source_id: str,
+    include_revoked: bool = True,
 ) -> CertificateExport:
     """Queue a ZIP of all certificates of one source of this association (officers of it, or the source's
-    trainers)."""
+    trainers), with a manifest; revoked certificates marked as such (``include_revoked``) or left out."""
     if not selectors.user_manages_source(user=actor, issuer=association, source_type=source_type, source_id=source_id):
         raise Refusal.not_found(
             _("Only officers of the association and the trainers of the course or event export these certificates."),
             code="not_manager",
         )
     certificates = selectors.certificates_of_source(
-        association=association, source_type=source_type, source_id=source_id
+        association=association, source_type=source_type, source_id=source_id, include_revoked=include_revoked
     )
     first = certificates.first()
     if first is None:
-        raise Refusal.invalid(_("There are no certificates for this achievement."), code="no_certificates")
+        raise Refusal.invalid(_("There are no certificates to export for this achievement."), code="no_certificates")
     export = CertificateExport.objects.create(
         association=association,
         source_type=source_type,
         source_id=source_id,
         title=first.achievement_title,
         requested_by=actor,
+        include_revoked=include_revoked,
         total=certificates.count(),
     )
     from certificates.tasks import certificate_export_build as task
 
     transaction.on_commit(lambda: task.delay(export.pk))
     return export
+
+
+EXPORT_MANIFEST_NAME = "manifest.csv"
+EXPORT_MANIFEST_COLUMNS = ("recipient", "code", "status", "awarded", "issued", "file")
+
+
+def _export_manifest_row(certificate: Certificate, *, file_name: str) -> list[str]:
+    """One manifest line: who, the code to verify, valid or revoked, the ISO dates, and the PDF's name in the ZIP."""
+    return [
+        spreadsheet_text(certificate.public_recipient_name),
+        certificate.code_grouped,
+        certificate.status,
+        certificate.awarded_on.isoformat(),
+        timezone.localtime(certificate.issued_at).date().isoformat(),
+        spreadsheet_text(file_name),
+    ]
 
 
 def certificate_export_build(*, export_id: int) -> bool:
@@ -483,24 +699,38 @@ def certificate_export_build(*, export_id: int) -> bool:
     try:
         certificates = list(
             selectors.certificates_of_source(
-                association=export.association, source_type=export.source_type, source_id=export.source_id
+                association=export.association,
+                source_type=export.source_type,
+                source_id=export.source_id,
+                include_revoked=export.include_revoked,
             )
         )
         CertificateExport.objects.filter(pk=export_id).update(total=len(certificates), done=0)
         buffer = io.BytesIO()
         used: set[str] = set()
+        manifest = io.StringIO()
+        writer = csv.writer(manifest)
+        writer.writerow(EXPORT_MANIFEST_COLUMNS)
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for certificate in certificates:
                 if not certificate.pdf:
                     certificate_pdf_render(certificate_id=certificate.pk)
                     certificate.refresh_from_db(fields=["pdf"])
                 name = certificate_pdf_filename(certificate)
+                if certificate.is_revoked:
+                    name = "REVOKED-" + name
                 if name in used:
                     name = name.replace(".pdf", f"-{certificate.verification_code[:6].lower()}.pdf")
                 used.add(name)
-                with certificate.pdf.open("rb") as handle:
-                    archive.writestr(name, handle.read())
+                if certificate.pdf:
+                    with certificate.pdf.open("rb") as handle:
+                        archive.writestr(name, handle.read())
+                else:  # a legacy certificate whose recipient gave no name yet: listed, never printed
+                    name = ""
+                writer.writerow(_export_manifest_row(certificate, file_name=name))
                 CertificateExport.objects.filter(pk=export_id).update(done=F("done") + 1)
+            # UTF-8 with a byte order mark, so spreadsheet programs read Cyrillic names.
+            archive.writestr(EXPORT_MANIFEST_NAME, "\ufeff" + manifest.getvalue())
         export.file.save(f"{export.public_id}.zip", ContentFile(buffer.getvalue()), save=False)
         CertificateExport.objects.filter(pk=export_id).update(
             file=export.file.name, status=CertificateExport.Status.DONE, finished_at=timezone.now()

@@ -19,6 +19,7 @@ from accounts.models import Association
 from accounts.names import display_name_is_printable
 from accounts.refusals import Refusal, refusal_respond
 from accounts.throttle import throttle_hit
+from accounts.validators import spreadsheet_text
 from certificates import badges, selectors, services
 from certificates.forms import CertificateNameForm, ManualIssueForm, RevokeForm, SourceIssueForm, VerifyForm
 from certificates.models import Certificate, CertificateExport
@@ -228,20 +229,15 @@ def transcript_csv(request):
         writer.writerow(
             [
                 timezone.localtime(cert.issued_at).date().isoformat(),
-                _csv_safe(cert.achievement_title),
+                spreadsheet_text(cert.achievement_title),
                 cert.get_kind_display(),
-                _csv_safe(cert.issuer_name),
+                spreadsheet_text(cert.issuer_name),
                 cert.cpd_hours,
                 verification_url(cert),
             ]
         )
     writer.writerow([_("Total"), "", "", "", data["total"], ""])
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: prefix it so it stays text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @localised
@@ -344,7 +340,10 @@ def source_issue(request):
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.source_certificates_issue(
-                actor=request.user, source=form.cleaned_data["source"], recipients=form.cleaned_data["recipients"]
+                actor=request.user,
+                source=form.cleaned_data["source"],
+                recipients=form.cleaned_data["recipients"],
+                awarded_on=form.cleaned_data["awarded_on"],
             )
         except Refusal as refusal:
             form.add_error(None, refusal)
@@ -386,6 +385,7 @@ def export_request(request):
             association=association,
             source_type=source_type,
             source_id=request.POST.get("source_id", "")[:64],
+            include_revoked=request.POST.get("revoked", "mark") != "omit",
         )
     except Refusal as refusal:
         return refusal_respond(request, refusal, redirect_to=reverse("certificates:manage"))

@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from courses.association_dashboard import association_dashboard_register
         from courses.certificate_sources import certificate_sources_register
         from courses.h5p_activities import h5p_context_register
         from courses.track_listings import track_listings_register
@@ -14,3 +15,4 @@ class CoursesConfig(AppConfig):
         h5p_context_register()
         certificate_sources_register()
         track_listings_register()
+        association_dashboard_register()

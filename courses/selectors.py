@@ -7,7 +7,8 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
@@ -448,3 +449,23 @@ def cpd_chart(per_year, *, bar_max: int = 200) -> dict:
         "height": str(12 + len(rows) * row_height),
         "total": sum((hours for _, hours in rows), Decimal(0)),
     }
+
+
+def _count_per_course(queryset) -> Coalesce:
+    """A correlated count of ``queryset``'s rows for the outer course (0 when none): no join, no duplicates."""
+    counted = queryset.filter(course=OuterRef("pk")).order_by().values("course").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def association_course_figures(*, association) -> list[CoursePage]:
+    """The courses an association issues, with ``enrolled`` (active enrolments) and ``completed`` counts, in one
+    query whatever the number of courses and learners; by title."""
+    return list(
+        CoursePage.objects.filter(issuer=association)
+        .select_related("locale")
+        .annotate(
+            enrolled=_count_per_course(Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)),
+            completed=_count_per_course(CourseCompletion.objects.all()),
+        )
+        .order_by("title", "pk")
+    )

@@ -49,6 +49,7 @@ PERSONAS = (
 ALLOWED = {
     "manage the members of X": {"admin", "site_admin"},
     "manage all certificates issued in X's name": {"board", "admin", "site_admin"},
+    "open the officer's dashboard of X": {"board", "admin", "site_admin"},
     "issue and revoke certificates of course C": {"course_trainer", "board", "admin", "site_admin"},
     "see course C's participants and progress": {"course_trainer", "board", "admin", "site_admin"},
     "enrol in a members-only course of X": {"member", "x_trainer", "board", "admin"},
@@ -169,6 +170,9 @@ ACTIONS = {
     "manage the members of X": lambda c, w, u: _ok(c.get(reverse("accounts:member_list", args=["matrix-x"]))),
     "manage all certificates issued in X's name": lambda c, w, u: _ok(
         c.get(reverse("certificates:revoke", args=[w["event_certificate"].verification_code]))
+    ),
+    "open the officer's dashboard of X": lambda c, w, u: _ok(
+        c.get(reverse("accounts:association_dashboard", args=["matrix-x"]))
     ),
     "issue and revoke certificates of course C": lambda c, w, u: _ok(
         c.get(reverse("certificates:revoke", args=[w["course_certificate"].verification_code]))

@@ -58,6 +58,8 @@ def test_member_administration_and_personal_pages_have_no_serious_violations(
         url("accounts:profile", language),
         url("accounts:my_associations", language),
         url("accounts:association_detail", language, slug=slug),
+        url("accounts:association_dashboard", language, slug=slug),
+        url("accounts:member_approve", language, slug=slug, membership_id=pending.pk),
     ]
     rendered = {}
     for path in paths:

@@ -157,6 +157,10 @@ def test_superuser_manages_any_association(client, association, target):
 
 @pytest.mark.parametrize("name", ACTIONS)
 def test_member_actions_refuse_get(client, association_admin, target, name):
-    """State changes are POST only."""
+    """State changes are POST only: a GET of approve shows its confirmation page (of lapse: back to the pending
+    membership's page, nothing to confirm) and changes nothing."""
     client.force_login(association_admin)
-    assert client.get(action_url(name, target)).status_code == 405
+    expected = {"member_approve": 200, "member_lapse": 302}.get(name, 405)
+    assert client.get(action_url(name, target)).status_code == expected
+    target.refresh_from_db()
+    assert target.status == Membership.Status.PENDING and not target.events.exists()

@@ -1,6 +1,7 @@
 """Bulk ZIP: an association's manager downloads every certificate of one source as one archive, built by
 a Celery task with visible progress; other people cannot request, watch or download it."""
 
+import csv
 import io
 import zipfile
 
@@ -19,15 +20,72 @@ def three_certificates(award):
     return [issue(recipient=UserFactory(), source=award) for _ in range(3)]
 
 
-def _request(client, association, award):
+def _request(client, association, award, **extra):
     return client.post(
         reverse("certificates:export_request"),
         {
             "association": association.pk,
             "source_type": ContentType.objects.get_for_model(award).pk,
             "source_id": award.pk,
+            **extra,
         },
     )
+
+
+def _archive(client, export) -> zipfile.ZipFile:
+    download = client.get(reverse("certificates:export_download", kwargs={"public_id": export.public_id}))
+    return zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def _manifest(archive) -> list[dict]:
+    text = archive.read("manifest.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_zip_has_a_manifest_and_marks_revoked_certificates_when_asked_to(
+    client, association, association_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    """Finding 8: the ZIP had revoked PDFs unmarked and no list of recipients. Now: manifest.csv (recipient, code,
+    status, awarded, issued, file) and the revoked PDF's name starts with REVOKED."""
+    revoked = three_certificates[0]
+    services.certificate_revoke(certificate=revoked, actor=association_admin, reason="Did not attend")
+    client.force_login(association_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(client, association, award, revoked="mark")
+    archive = _archive(client, CertificateExport.objects.get())
+    rows = _manifest(archive)
+    assert list(rows[0]) == ["recipient", "code", "status", "awarded", "issued", "file"]
+    assert {row["code"] for row in rows} == {c.code_grouped for c in three_certificates}
+    by_code = {row["code"]: row for row in rows}
+    assert by_code[revoked.code_grouped]["status"] == "revoked"
+    assert by_code[revoked.code_grouped]["file"].startswith("REVOKED-")
+    assert by_code[revoked.code_grouped]["recipient"] == revoked.recipient_name
+    assert by_code[revoked.code_grouped]["awarded"] == revoked.awarded_on.isoformat()
+    assert sorted(row["file"] for row in rows) == sorted(n for n in archive.namelist() if n != "manifest.csv")
+
+
+def test_the_officer_may_leave_revoked_certificates_out(
+    client, association, association_admin, award, three_certificates, django_capture_on_commit_callbacks
+):
+    revoked = three_certificates[0]
+    services.certificate_revoke(certificate=revoked, actor=association_admin, reason="Did not attend")
+    client.force_login(association_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(client, association, award, revoked="omit")
+    export = CertificateExport.objects.get()
+    assert (export.include_revoked, export.total) == (False, 2)
+    archive = _archive(client, export)
+    rows = _manifest(archive)
+    assert len(rows) == 2 and revoked.code_grouped not in {row["code"] for row in rows}
+    assert len(archive.namelist()) == 3
+    assert not any("REVOKED" in name for name in archive.namelist())
+
+
+def test_the_manage_page_offers_the_choice_with_a_label(client, association_admin, three_certificates):
+    client.force_login(association_admin)
+    page = client.get(reverse("certificates:manage")).content.decode()
+    assert '<label for="revoked-1">Revoked certificates<span class="visually-hidden">' in page
+    assert 'value="omit"' in page and "manifest.csv" in page
 
 
 def test_an_admin_gets_a_zip_of_every_certificate_of_the_source(
@@ -44,7 +102,7 @@ def test_an_admin_gets_a_zip_of_every_certificate_of_the_source(
     assert "3 of 3 certificates" in page and 'http-equiv="refresh"' not in page
     download = client.get(reverse("certificates:export_download", kwargs={"public_id": export.public_id}))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
-    names = archive.namelist()
+    names = [name for name in archive.namelist() if name != "manifest.csv"]
     assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
 

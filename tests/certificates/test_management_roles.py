@@ -284,3 +284,22 @@ def test_my_certificates_links_to_management_only_for_those_who_manage_some(clie
     body = client.get(reverse("certificates:mine")).content.decode()
 
     assert (reverse("certificates:manage") in body) == (persona in {"officer", "course_trainer"})
+
+
+@pytest.mark.parametrize("persona", ["officer", "board", "course_trainer", "member_in_trainers", "outsider"])
+def test_the_link_from_my_certificates_opens_management_for_exactly_those_it_is_shown_to(
+    client, people, persona, course
+):
+    """Finding 8: certificate management could not be found. The link is shown to who may open it, and it opens."""
+    client.force_login(people[persona])
+    body = client.get(reverse("certificates:mine")).content.decode()
+    shown = reverse("certificates:manage") in body
+    assert shown == (persona in {"officer", "board", "course_trainer"})
+    assert (client.get(reverse("certificates:manage")).status_code == 200) == shown
+
+
+@pytest.mark.parametrize("persona", ["officer", "board"])
+def test_the_officers_dashboard_links_to_certificate_management(client, people, persona, association):
+    client.force_login(people[persona])
+    dashboard = client.get(reverse("accounts:association_dashboard", kwargs={"slug": association.slug}))
+    assert f'href="{reverse("certificates:manage")}"' in dashboard.content.decode()

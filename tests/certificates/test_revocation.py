@@ -118,3 +118,13 @@ def test_the_reason_field_is_tied_to_its_help_text_and_its_error(client, certifi
     assert 'aria-describedby="id_reason_helptext id_reason_error"' in content
     assert 'id="id_reason_helptext"' in content
     assert 'id="id_reason_error"' in content
+
+
+def test_revoke_first_says_what_will_happen_and_changes_nothing(client, certificate, association_admin):
+    """Deliver 7: revoking asks for confirmation on a page that says what will happen."""
+    client.force_login(association_admin)
+    page = client.get(reverse("certificates:revoke", args=[certificate.verification_code])).content.decode()
+    assert "Revocation cannot be undone" in page and "will say the certificate is revoked" in page
+    assert 'method="post"' in page and "Cancel" in page
+    certificate.refresh_from_db()
+    assert certificate.status == "valid" and not certificate.events.filter(action="revoked").exists()
