@@ -72,7 +72,7 @@ def test_a_true_or_false_question_needs_no_typed_options():
 def test_true_or_false_options_are_in_the_learners_language():
     value = question("Библиотеки хранят книги.", [], kind="true_false") | {"answer": "true"}
     with translation.override("ru"):
-        assert [option["text"] for option in question_options(value)] == ["Правда", "Ложь"]
+        assert [option["text"] for option in question_options(value)] == ["Истина", "Ложь"]
 
 
 def test_a_true_or_false_question_is_graded_by_its_answer():
