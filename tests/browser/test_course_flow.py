@@ -169,3 +169,35 @@ def test_a_reload_after_check_shows_the_answer_with_the_best_result(live_server,
     restored = page.frame_locator("iframe.h5p-activity__frame").get_by_role("radio", name="False")
     expect(restored).to_have_attribute("aria-checked", "true")
     expect(page.locator("iframe.h5p-activity__frame")).to_have_attribute("style", re.compile("block-size"))
+
+
+def test_a_failed_quiz_shows_what_to_rethink_and_a_passed_one_offers_a_review(
+    live_server, page, axe, course_with_activities
+):
+    """After a failed attempt: the wrong answer is marked and explained, the choices stay; once passed there is
+    nothing to submit, only a review of the passing attempt. No serious or critical axe violation in either state."""
+    learner = UserFactory(email="lena@example.org")
+    enrolment_create(learner=learner, course=course_with_activities)
+    lesson = LessonPage.objects.get(title="Quiz")
+    _log_in(page, live_server, learner)
+
+    page.goto(live_server.url + lesson.url)
+    page.get_by_label("The original dataset").check()
+    page.get_by_label("True").check()
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("Attempt 1: 50% — not passed.")).to_be_visible()
+    expect(page.get_by_role("group", name=re.compile("Popular posts are accurate. Not correct"))).to_be_visible()
+    expect(page.get_by_label("The original dataset")).to_be_checked()
+    expect(page.get_by_label("True")).to_be_checked()
+    violations = axe(page)
+    assert not violations, str(violations)
+
+    page.get_by_label("False").check()
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("Attempt 2: 100% — passed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit answers")).to_have_count(0)
+    page.get_by_text("Review your answers").click()
+    expect(page.get_by_label("False")).to_be_checked()
+    expect(page.get_by_label("False")).to_be_disabled()
+    violations = axe(page)
+    assert not violations, str(violations)
