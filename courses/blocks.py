@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from cms.blocks import BaseStreamBlock
+from courses import quizzes
 from h5p.blocks import H5PActivityBlock
 
 
 class OptionBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("Answer option"), max_length=300)
+    # Not required here: a true-or-false question ignores its options, so QuestionBlock.clean checks them.
+    text = blocks.CharBlock(label=_("Answer option"), max_length=300, required=False)
     correct = blocks.BooleanBlock(label=_("Correct"), required=False)
 
     class Meta:
@@ -18,57 +20,77 @@ class OptionBlock(blocks.StructBlock):
 
 
 class QuestionBlock(blocks.StructBlock):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
+    """One question: single choice, multiple choice, or true or false (two fixed options, not typed)."""
 
-    kind = blocks.ChoiceBlock(
-        choices=[
-            (SINGLE, _("Single choice")),
-            (MULTIPLE, _("Multiple choice")),
-            (TRUE_FALSE, _("True or false")),
-        ],
-        default=SINGLE,
-        label=_("Kind"),
-    )
+    SINGLE = quizzes.SINGLE
+    MULTIPLE = quizzes.MULTIPLE
+    TRUE_FALSE = quizzes.TRUE_FALSE
+
+    kind = blocks.ChoiceBlock(choices=quizzes.KIND_CHOICES, default=SINGLE, label=_("Kind"))
     text = blocks.CharBlock(label=_("Question"), max_length=500)
+    answer = blocks.ChoiceBlock(
+        choices=[(quizzes.TRUE, _("True")), (quizzes.FALSE, _("False"))],
+        required=False,
+        label=_("The statement is"),
+        help_text=_("For a true-or-false question only: learners choose between “True” and “False”."),
+    )
     options = blocks.ListBlock(
         OptionBlock(),
         label=_("Options"),
-        min_num=2,
-        help_text=_("For a true-or-false question add exactly two options, “True” and “False”."),
+        # A new question starts with the two options a choice question needs at least.
+        default=[{"text": "", "correct": False}, {"text": "", "correct": False}],
+        help_text=_("At least two options; mark the correct ones. Not used by a true-or-false question."),
     )
     feedback = blocks.TextBlock(
         label=_("Feedback"),
         required=False,
         max_length=1000,
-        help_text=_("Shown after the learner submits: explain the answer."),
+        help_text=_("Shown to a learner who answered this question wrongly, and in the review once passed."),
     )
 
     class Meta:
         icon = "help"
         label = _("Question")
+        form_classname = "quiz-question-block"
 
     def clean(self, value):
         value = super().clean(value)
-        correct = sum(1 for option in value["options"] if option["correct"])
-        kind = value["kind"]
-        error = None
-        if kind == self.TRUE_FALSE and len(value["options"]) != 2:
-            error = _("A true-or-false question has exactly two options.")
-        elif kind in (self.SINGLE, self.TRUE_FALSE) and correct != 1:
-            error = _("Mark exactly one option as correct.")
-        elif kind == self.MULTIPLE and correct < 1:
-            error = _("Mark at least one option as correct.")
+        if value["kind"] == self.TRUE_FALSE:
+            if value.get("answer") not in (quizzes.TRUE, quizzes.FALSE):
+                raise blocks.StructBlockValidationError(
+                    block_errors={"answer": ValidationError(_("Choose whether the statement is true or false."))}
+                )
+            return value
+        error = self._options_error(value)
         if error:
             raise blocks.StructBlockValidationError(block_errors={"options": ValidationError(error)})
         return value
+
+    def _options_error(self, value):
+        options = value["options"]
+        if any(not (option["text"] or "").strip() for option in options):
+            return _("Every option needs a text: write one or remove the empty option.")
+        if len(options) < 2:
+            return _("A choice question needs at least two options.")
+        correct = sum(1 for option in options if option["correct"])
+        if value["kind"] == self.SINGLE and correct != 1:
+            return _("Mark exactly one option as correct.")
+        if value["kind"] == self.MULTIPLE and correct < 1:
+            return _("Mark at least one option as correct.")
+        return None
 
 
 class QuizBlock(blocks.StructBlock):
     """A graded quiz. The template renders questions and options only, never the answer key."""
 
-    title = blocks.CharBlock(label=_("Title"), max_length=200, default=_("Check your understanding"))
+    # Blank by default: the heading is then "Check your understanding" in the lesson's language, not in the
+    # language the editor's admin happened to use when the block was added.
+    title = blocks.CharBlock(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for “Check your understanding” in the lesson's language."),
+    )
     introduction = blocks.TextBlock(label=_("Introduction"), required=False, max_length=1000)
     questions = blocks.ListBlock(QuestionBlock(), label=_("Questions"), min_num=1)
     pass_mark = blocks.IntegerBlock(
@@ -88,13 +110,21 @@ class QuizBlock(blocks.StructBlock):
                 {
                     "kind": "true_false",
                     "text": "A viral post with many shares is more likely to be accurate.",
-                    "options": [{"text": "True", "correct": False}, {"text": "False", "correct": True}],
+                    "answer": "false",
+                    "options": [],
                     "feedback": "Popularity says nothing about accuracy.",
                 }
             ],
             "pass_mark": 70,
             "attempt_limit": 3,
         }
+
+    def get_context(self, value, parent_context=None):
+        """The questions to render: the learner's sheet from the lesson view, else (previews) the bare questions."""
+        context = super().get_context(value, parent_context=parent_context)
+        state = context.get("quiz") or {}
+        context["questions"] = state.get("questions") or quizzes.quiz_sheet(quiz=value)
+        return context
 
 
 class LessonBodyBlock(BaseStreamBlock):

@@ -1,12 +1,23 @@
-"""Quizzes: the per-attempt answer sheet token and grading against the live block value."""
+"""Quizzes: question kinds and their options, the per-attempt answer sheet token, grading against the live
+block value, and what a learner is shown of an attempt (which answers were wrong, never the key of the others)."""
 
 from dataclasses import dataclass
 
 from django.core import signing
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.refusals import Refusal
-from courses.blocks import QuestionBlock
+
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUE_FALSE = "true_false"
+KIND_CHOICES = [
+    (SINGLE, gettext_lazy("Single choice")),
+    (MULTIPLE, gettext_lazy("Multiple choice")),
+    (TRUE_FALSE, gettext_lazy("True or false")),
+]
+TRUE, FALSE = "true", "false"
 
 TOKEN_SALT = "courses.quiz-attempt"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -33,6 +44,20 @@ def quiz_token_check(*, token: str, learner_id: int, lesson_id: int, block_id: s
     return number
 
 
+def question_options(question) -> list[dict]:
+    """The options a question offers, in order: ``{"text", "correct"}``.
+
+    A true-or-false question has the two fixed options True and False (in the active language), the correct one
+    chosen by its ``answer``; one saved before ``answer`` existed keeps the two options typed by hand.
+    """
+    if question["kind"] == TRUE_FALSE and question.get("answer") in (TRUE, FALSE):
+        return [
+            {"text": _("True"), "correct": question["answer"] == TRUE},
+            {"text": _("False"), "correct": question["answer"] == FALSE},
+        ]
+    return [{"text": option["text"], "correct": bool(option["correct"])} for option in question["options"]]
+
+
 @dataclass(frozen=True)
 class Grade:
     answers: dict[str, list[int]]
@@ -50,11 +75,11 @@ def quiz_answers_parse(*, quiz, data: dict[str, list[str]]) -> dict[str, list[in
             chosen = sorted({int(value) for value in raw})
         except (TypeError, ValueError) as error:
             raise Refusal.invalid(_("An answer does not match the options of the question.")) from error
-        if any(choice < 0 or choice >= len(question["options"]) for choice in chosen):
+        if any(choice < 0 or choice >= len(question_options(question)) for choice in chosen):
             raise Refusal.invalid(_("An answer does not match the options of the question."))
         if not chosen:
             raise Refusal.invalid(_("Answer question %(number)d.") % {"number": index + 1})
-        if question["kind"] != QuestionBlock.MULTIPLE and len(chosen) != 1:
+        if question["kind"] != MULTIPLE and len(chosen) != 1:
             raise Refusal.invalid(_("Choose one answer for question %(number)d.") % {"number": index + 1})
         answers[str(index)] = chosen
     return answers
@@ -64,9 +89,40 @@ def quiz_grade(*, quiz, answers: dict[str, list[int]]) -> Grade:
     """A question is right when the chosen options are exactly the correct ones. Score in whole percent."""
     results = []
     for index, question in enumerate(quiz["questions"]):
-        key = sorted(i for i, option in enumerate(question["options"]) if option["correct"])
+        key = sorted(i for i, option in enumerate(question_options(question)) if option["correct"])
         results.append({"correct": answers.get(str(index), []) == key})
     total = len(results)
     right = sum(1 for result in results if result["correct"])
     score = round(100 * right / total) if total else 0
     return Grade(answers=answers, results=results, score=score, passed=score >= quiz["pass_mark"])
+
+
+def quiz_sheet(*, quiz, attempt=None, explain_all: bool = False) -> list[dict]:
+    """The questions as a learner sees them, with their selections in ``attempt`` (a QuizAttempt) kept.
+
+    After an attempt each question says whether the learner's answer was right; the explanation is shown for the
+    wrong ones only (all of them with ``explain_all``, for the review of a passed quiz). Never which option is
+    correct: a learner who failed learns what to rethink, not the key.
+    """
+    answers = attempt.answers if attempt is not None else {}
+    results = attempt.results if attempt is not None else []
+    sheet = []
+    for index, question in enumerate(quiz["questions"]):
+        chosen = set(answers.get(str(index), []))
+        right = results[index]["correct"] if attempt is not None and index < len(results) else None
+        explained = right is not None and (explain_all or not right)
+        sheet.append(
+            {
+                "index": index,
+                "number": index + 1,
+                "text": question["text"],
+                "multiple": question["kind"] == MULTIPLE,
+                "options": [
+                    {"index": number, "text": option["text"], "checked": number in chosen}
+                    for number, option in enumerate(question_options(question))
+                ],
+                "right": right,
+                "explanation": (question.get("feedback") or "") if explained else "",
+            }
+        )
+    return sheet

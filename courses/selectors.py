@@ -25,7 +25,7 @@ from courses.models import (
     Skill,
 )
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
-from courses.quizzes import quiz_token_make
+from courses.quizzes import quiz_sheet, quiz_token_make
 from h5p.selectors import attempts_best_for
 
 
@@ -279,17 +279,21 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
 
 
 def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
-    """What a quiz shows: the answer sheet (with its attempt token) or why not, and the last result."""
+    """What a quiz shows: the answer sheet (with its attempt token and the last selections kept) or why not.
+
+    After a failed attempt: which answers were wrong and their explanations. Once passed: no sheet, a review of
+    the passing attempt instead.
+    """
     value = block.value
     used = len(attempts)
     limit = value["attempt_limit"]
     last = attempts[-1] if attempts else None
-    feedback = []
-    if last is not None:
-        for index, question in enumerate(value["questions"]):
-            result = last.results[index] if index < len(last.results) else {"correct": False}
-            feedback.append({"text": question["text"], "correct": result["correct"], "feedback": question["feedback"]})
-    can_attempt = enrolled and (limit == 0 or used < limit)
+    passed_attempt = next((attempt for attempt in reversed(attempts) if attempt.passed), None)
+    can_attempt = enrolled and passed_attempt is None and (limit == 0 or used < limit)
+    if passed_attempt is not None:
+        questions = quiz_sheet(quiz=value, attempt=passed_attempt, explain_all=True)
+    else:
+        questions = quiz_sheet(quiz=value, attempt=last)
     return {
         "block_id": block.id,
         "action": reverse("courses:quiz_submit", kwargs={"lesson_id": lesson.pk, "block_id": block.id}),
@@ -304,8 +308,9 @@ def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
         "limit": limit,
         "remaining": (limit - used) if limit else None,
         "last": last,
-        "passed": any(attempt.passed for attempt in attempts),
-        "feedback": feedback,
+        "passed": passed_attempt is not None,
+        "passed_attempt": passed_attempt,
+        "questions": questions,
     }
 
 

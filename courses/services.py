@@ -123,7 +123,8 @@ def quiz_attempt_submit(
     """Grade a quiz on the server against the live lesson, record the attempt and update progress.
 
     Refused (nothing written): not enrolled, an answer sheet of another learner, lesson, quiz or attempt,
-    over the attempt limit, incomplete or malformed answers. A double submission of one sheet records one attempt.
+    a quiz already passed, over the attempt limit, incomplete or malformed answers. A double submission of one
+    sheet records one attempt.
     """
     lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
     if lesson is None:
@@ -136,11 +137,14 @@ def quiz_attempt_submit(
         raise Refusal(_("Enrol in this course to take its quizzes."), code="not_enrolled")
     number = quiz_token_check(token=token, learner_id=learner.pk, lesson_id=lesson.pk, block_id=block_id)
     quiz = block.value
-    used = QuizAttempt.objects.filter(learner=learner, lesson=lesson, block_id=block_id).count()
-    if quiz["attempt_limit"] and used >= quiz["attempt_limit"]:
-        raise Refusal.conflict(_("You have used all your attempts at this quiz."), code="no_attempts_left")
+    earlier = QuizAttempt.objects.filter(learner=learner, lesson=lesson, block_id=block_id)
+    used = earlier.count()
     if number != used + 1:
         raise Refusal.conflict(ALREADY_SUBMITTED, code="already_submitted")
+    if earlier.filter(passed=True).exists():
+        raise Refusal.conflict(_("You have already passed this quiz."), code="quiz_passed")
+    if quiz["attempt_limit"] and used >= quiz["attempt_limit"]:
+        raise Refusal.conflict(_("You have used all your attempts at this quiz."), code="no_attempts_left")
     grade = quiz_grade(quiz=quiz, answers=quiz_answers_parse(quiz=quiz, data=data))
     try:
         with transaction.atomic():

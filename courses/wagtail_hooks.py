@@ -5,6 +5,8 @@ models' ``permissions_for_user`` return; the hooks here add what a page's own te
 """
 
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
@@ -73,3 +75,9 @@ def refuse_copying_a_course_in_a_name_one_may_not_issue_in(request, page):
         refusal_message(request, refusal)
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("insert_editor_js")
+def quiz_editor_js():
+    """Shows a question's options or its True/False answer (and that field's help text) by its kind."""
+    return format_html('<script src="{}" defer></script>', static("courses/quiz-editor.js"))

@@ -71,6 +71,21 @@
     };
   }
 
+  // H5P core saves the learner's state on its timer (every saveSeconds). An answer that was just scored is saved at
+  // once instead, so that a reload right after "Check" shows the answer beside the result the page reports.
+  function saveStateNow() {
+    var instance = window.H5P.instances && window.H5P.instances[0];
+    if (!instance || typeof instance.getCurrentState !== "function") return;
+    var state;
+    try {
+      state = instance.getCurrentState();
+    } catch (e) {
+      return;
+    }
+    if (state === undefined) return;
+    window.H5P.setUserData(instance.contentId, "state", state, { deleteOnChange: true });
+  }
+
   function forwardHeight() {
     var last = -1;
     var pending = false;
@@ -120,6 +135,9 @@
           var statement = event && event.data && event.data.statement;
           if (statement) {
             send({ type: "lis-h5p:xapi", statement: plain(statement) });
+            if (statement.result) {
+              saveStateNow();
+            }
           }
         });
         forwardState();

@@ -1,4 +1,5 @@
-"""End to end in Chromium: a learner enrols, reads, plays the H5P activity, passes the quiz and completes."""
+"""End to end in Chromium: a learner enrols, reads, plays the H5P activity, passes the quiz and completes; the
+demo's H5P item keeps its answer across a reload."""
 
 import re
 import uuid
@@ -14,9 +15,11 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
 from certificates.models import Certificate
-from courses.models import CourseCompletion
+from courses.models import CourseCompletion, LessonPage
+from courses.services import enrolment_create
+from h5p.models import H5PUserState
 from h5p.services import package_upload
-from tests.courses.factories import course_create, lesson_create, paragraph, question, quiz_block
+from tests.courses.factories import course_create, home_page, lesson_create, paragraph, question, quiz_block
 from tests.factories import AssociationFactory, UserFactory
 
 H5P_FIXTURE = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"
@@ -133,3 +136,68 @@ def test_a_learner_completes_a_course_in_chromium(live_server, page, axe, course
 
     assert CourseCompletion.objects.filter(learner=learner, course=course).count() == 1
     assert Certificate.objects.filter(recipient=learner, kind=Certificate.Kind.COURSE).count() == 1
+
+
+def _saves_the_answer(response) -> bool:
+    request = response.request
+    return "/h5p/state/" in response.url and request.method == "POST" and "answer" in (request.post_data or "")
+
+
+def test_a_reload_after_check_shows_the_answer_with_the_best_result(live_server, page, trainer, settings):
+    """The demo's H5P item (a question about the course) keeps the answer after a reload right after "Check": the
+    state is saved as soon as the answer is scored, not only on H5P's 30-second timer."""
+    from lms.demo.courses import courses_seed
+
+    settings.H5P_STATE_SAVE_SECONDS = 30  # the demo's default: the timer must not be what saves the answer
+    courses = courses_seed(site_root=home_page(), trainer=trainer, association=AssociationFactory())
+    learner = UserFactory(email="lena@example.org")
+    enrolment_create(learner=learner, course=courses[0])
+    lesson = LessonPage.objects.get(slug="check-your-understanding")
+    _log_in(page, live_server, learner)
+
+    page.goto(live_server.url + lesson.url)
+    frame = page.frame_locator("iframe.h5p-activity__frame")
+    expect(frame.get_by_text("Professional fact-checkers judge an unfamiliar website")).to_be_visible()
+    frame.get_by_role("radio", name="False").click()
+    with page.expect_response(_saves_the_answer, timeout=5000):  # not the 30-second timer
+        frame.get_by_role("button", name="Check").click()
+    expect(page.locator("[data-h5p-status-for]")).to_have_text("Your result was saved: 1 of 1")
+    assert H5PUserState.objects.get(user=learner).data == '{"answer":false}'
+
+    page.reload()
+    expect(page.get_by_text("Your best result so far: 1 of 1 (100%).")).to_be_visible()
+    restored = page.frame_locator("iframe.h5p-activity__frame").get_by_role("radio", name="False")
+    expect(restored).to_have_attribute("aria-checked", "true")
+    expect(page.locator("iframe.h5p-activity__frame")).to_have_attribute("style", re.compile("block-size"))
+
+
+def test_a_failed_quiz_shows_what_to_rethink_and_a_passed_one_offers_a_review(
+    live_server, page, axe, course_with_activities
+):
+    """After a failed attempt: the wrong answer is marked and explained, the choices stay; once passed there is
+    nothing to submit, only a review of the passing attempt. No serious or critical axe violation in either state."""
+    learner = UserFactory(email="lena@example.org")
+    enrolment_create(learner=learner, course=course_with_activities)
+    lesson = LessonPage.objects.get(title="Quiz")
+    _log_in(page, live_server, learner)
+
+    page.goto(live_server.url + lesson.url)
+    page.get_by_label("The original dataset").check()
+    page.get_by_label("True").check()
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("Attempt 1: 50% — not passed.")).to_be_visible()
+    expect(page.get_by_role("group", name=re.compile("Popular posts are accurate. Not correct"))).to_be_visible()
+    expect(page.get_by_label("The original dataset")).to_be_checked()
+    expect(page.get_by_label("True")).to_be_checked()
+    violations = axe(page)
+    assert not violations, str(violations)
+
+    page.get_by_label("False").check()
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("Attempt 2: 100% — passed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit answers")).to_have_count(0)
+    page.get_by_text("Review your answers").click()
+    expect(page.get_by_label("False")).to_be_checked()
+    expect(page.get_by_label("False")).to_be_disabled()
+    violations = axe(page)
+    assert not violations, str(violations)

@@ -3,6 +3,7 @@ from django.utils import translation
 
 from courses.services import enrolment_create
 from tests.courses.factories import course_create, lesson_create, quiz_block
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -28,6 +29,16 @@ def quiz_lesson(course):
 def enrolled(learner, course):
     enrolment_create(learner=learner, course=course)
     return learner
+
+
+@pytest.fixture
+def editor(db):
+    """A site administrator, who edits any page in the Wagtail admin."""
+    user = UserFactory(email="editor@example.org")
+    user.is_superuser = True
+    user.is_staff = True
+    user.save(update_fields=["is_superuser", "is_staff"])
+    return user
 
 
 @pytest.fixture(autouse=True)

@@ -6,18 +6,8 @@ from django.urls import reverse
 from cms.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from tests.courses.factories import catalogue, home_page, lesson_create, quiz_block
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    user = UserFactory(email="editor@example.org")
-    user.is_superuser = True
-    user.is_staff = True
-    user.save(update_fields=["is_superuser", "is_staff"])
-    return user
 
 
 def test_page_types_declare_where_they_live():

@@ -1,7 +1,6 @@
 """Quizzes are graded on the server; the browser never sees the answer key; refusals write nothing."""
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.refusals import Refusal
@@ -43,13 +42,14 @@ def _quiz_html(correct_first: bool) -> str:
         )["value"]
     )
     state = {"block_id": "b", "action": "/x/", "token": "t", "can_attempt": True, "enrolled": True, "used": 0}
-    return render_to_string("courses/blocks/quiz.html", {"value": value, "quiz": state})
+    return block.render(value, context={"quiz": state})
 
 
 def test_the_rendered_quiz_does_not_depend_on_the_answer_key():
     """Two quizzes that differ only in which options are correct render to the same HTML."""
     first, second = _quiz_html(True), _quiz_html(False)
     assert first == second
+    assert "Gamma" in first
     assert "correct" not in first.lower()
 
 
@@ -209,3 +209,103 @@ def test_question_validation_requires_a_correct_option():
     tf = block.to_python(question("Three", [("True", True), ("False", False), ("Maybe", False)], kind="true_false"))
     with pytest.raises(ValidationError):
         block.clean(tf)
+
+
+def _lesson_html(client, user, lesson) -> str:
+    client.force_login(user)
+    return client.get(lesson.url).content.decode()
+
+
+def _checked(content: str) -> set[str]:
+    """The ids of the inputs rendered as checked."""
+    import re
+
+    return set(re.findall(r'<input [^>]*id="([^"]+)"[^>]*\bchecked\b', content))
+
+
+def test_a_failed_attempt_marks_only_the_wrong_answers_and_explains_only_those(client, enrolled, course):
+    lesson = lesson_create(
+        course,
+        body=[
+            quiz_block(
+                block_id="teach",
+                pass_mark=100,
+                questions=[
+                    question("First", [("A", True), ("B", False)], feedback="Explains the first."),
+                    question("Second", [("C", False), ("D", True)], feedback="Explains the second."),
+                ],
+            )
+        ],
+    )
+    _submit(enrolled, lesson, {"q0": ["0"], "q1": ["0"]}, block_id="teach")  # first right, second wrong
+    content = _lesson_html(client, enrolled, lesson)
+    assert "Attempt 1: 50% — not passed." in content
+    assert content.count("Not correct") == 2  # the second question's mark, and the hint that names the mark
+    assert "Explains the second." in content
+    assert "Explains the first." not in content
+    assert _checked(content) == {"quiz-teach-0-0", "quiz-teach-1-0"}  # the learner's selections are kept
+    assert "Submit answers" in content
+
+
+def test_what_a_failed_attempt_shows_does_not_depend_on_the_key_of_the_other_options():
+    """A wrong answer says it is wrong; which of the other options is right is not in the page."""
+    from types import SimpleNamespace
+
+    from courses.quizzes import quiz_sheet
+
+    def html(correct_index):
+        options = [("A", False), ("B", correct_index == 1), ("C", correct_index == 2)]
+        raw = quiz_block(questions=[question("Pick", options, feedback="Think again.")])["value"]
+        value = QuizBlock().to_python(raw)
+        attempt = SimpleNamespace(number=1, score=0, passed=False, answers={"0": [0]}, results=[{"correct": False}])
+        state = {"block_id": "b", "can_attempt": True, "enrolled": True, "used": 1, "limit": 2, "last": attempt}
+        state["questions"] = quiz_sheet(quiz=value, attempt=attempt)
+        return QuizBlock().render(value, context={"quiz": state})
+
+    assert html(1) == html(2)
+    assert "Think again." in html(1)
+
+
+def test_once_passed_the_quiz_offers_a_review_and_no_submit(client, enrolled, quiz_lesson):
+    _submit(enrolled, quiz_lesson, WRONG, number=1)
+    _submit(enrolled, quiz_lesson, RIGHT, number=2)
+    content = _lesson_html(client, enrolled, quiz_lesson)
+    assert "Submit answers" not in content
+    assert 'name="attempt_token"' not in content
+    assert "Review your answers" in content
+    assert "Attempt 2: 100% — passed." in content
+    assert "The dataset is the source itself." in content  # the review explains every question
+    assert _checked(content) == {"quiz-quiz-1-0-0", "quiz-quiz-1-1-0"}  # the passing attempt's selections
+    review = content[content.index("Review your answers") :]
+    assert review.count("<fieldset") == review.count('<fieldset class="quiz__question" disabled')
+
+
+def test_a_passed_quiz_refuses_another_attempt_and_writes_nothing(client, enrolled, quiz_lesson):
+    _submit(enrolled, quiz_lesson, RIGHT, number=1)
+    with pytest.raises(Refusal, match="already passed"):
+        _submit(enrolled, quiz_lesson, WRONG, number=2)
+    client.force_login(enrolled)
+    url = reverse("courses:quiz_submit", args=[quiz_lesson.pk, "quiz-1"])
+    response = client.post(url, {**WRONG, "attempt_token": _token(enrolled, quiz_lesson, 2)}, follow=True)
+    assert "You have already passed this quiz." in response.content.decode()
+    assert list(QuizAttempt.objects.values_list("number", "passed")) == [(1, True)]
+
+
+def test_when_the_attempts_are_used_up_the_last_answers_stay_visible_read_only(client, enrolled, quiz_lesson):
+    _submit(enrolled, quiz_lesson, WRONG, number=1)
+    _submit(enrolled, quiz_lesson, {"q0": ["1"], "q1": ["0"]}, number=2)  # 50% of a 50% pass mark passes
+    QuizAttempt.objects.filter(number=2).update(passed=False, score=40)  # as if the pass mark had been higher
+    content = _lesson_html(client, enrolled, quiz_lesson)
+    assert "You have used all your attempts at this quiz." in content
+    assert "Submit answers" not in content
+    assert _checked(content) == {"quiz-quiz-1-0-1", "quiz-quiz-1-1-0"}
+
+
+def test_a_quiz_without_a_title_is_headed_in_the_lessons_language():
+    from django.utils import translation
+
+    value = QuizBlock().to_python({**quiz_block()["value"], "title": ""})
+    with translation.override("ru"):
+        html = QuizBlock().render(value, context={"quiz": {"block_id": "b"}})
+    assert "Проверьте себя" in html
+    assert "Check your understanding" not in html
