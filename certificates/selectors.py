@@ -173,15 +173,15 @@ def exports_of(*, user: User) -> QuerySet[CertificateExport]:
 
 
 def template_resolve(
-    *, issuer: Association, recipient: User, template: CertificateTemplate | None
+    *, issuer: Association, recipient: User, template: CertificateTemplate | None, language: str = ""
 ) -> CertificateTemplate | None:
-    """Explicit template -> issuer's default in the recipient's language -> issuer's default -> None (built-in)."""
+    """Explicit template -> issuer's default in ``language`` (else the recipient's) -> issuer's default -> None."""
     if template is not None:
         return template
     defaults = list(CertificateTemplate.objects.filter(association=issuer, is_default=True))
     if not defaults:
         return None
-    preferred = recipient_language(recipient)
+    preferred = language or recipient_language(recipient)
     for candidate in defaults:
         if candidate.language == preferred:
             return candidate

@@ -64,12 +64,16 @@ def certificate_issue(
     source: models.Model,
     template: CertificateTemplate | None = None,
     actor: User | None = None,
+    language: str = "",
 ) -> Certificate | None:
     """Idempotent: one certificate per recipient and source; a repeat (or a racing twin) returns the first.
 
+    ``language``: the language of the achievement (a course taken in Russian): the certificate is printed in it.
+    Empty: the recipient's preferred language.
+
     A recipient without a printable name gets no certificate yet (``None``): the request is kept as a
     ``PendingCertificate`` and issued, exactly as asked, once they give their name (``certificate_pending_issue``).
-    The template is resolved at issue (explicit, else the issuer's default in the recipient's language, else the
+    The template is resolved at issue (explicit, else the issuer's default in that language, else the
     issuer's default, else the built-in one) and recorded; the PDF and the e-mail follow on commit.
     """
     source_type = ContentType.objects.get_for_model(source, for_concrete_model=False)
@@ -83,6 +87,7 @@ def certificate_issue(
         source_id=str(source.pk),
         template=template,
         actor=actor,
+        language=language if language in dict(settings.LANGUAGES) else "",
     )
 
 
@@ -97,6 +102,7 @@ def _certificate_issue(
     source_id: str,
     template: CertificateTemplate | None,
     actor: User | None,
+    language: str = "",
 ) -> Certificate | None:
     lookup = {"recipient": recipient, "source_type": source_type, "source_id": source_id}
     existing = Certificate.objects.filter(**lookup).first()
@@ -112,6 +118,7 @@ def _certificate_issue(
             hours=hours,
             template=template,
             actor=actor,
+            language=language,
         )
         return None
     if template is not None and template.association_id != issuer.pk:
@@ -121,8 +128,8 @@ def _certificate_issue(
             "Template %s belongs to another association than issuer %s; using the default", template.pk, issuer.pk
         )
         template = None
-    resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template)
-    language = resolved.language if resolved is not None else selectors.recipient_language(recipient)
+    resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template, language=language)
+    language = resolved.language if resolved is not None else (language or selectors.recipient_language(recipient))
     code = verification_code_new()
     fields = {
         **lookup,
@@ -162,7 +169,7 @@ def _certificate_issue(
 STATUS_INDEX_ATTEMPTS = 40
 
 
-def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, template, actor) -> None:
+def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, template, actor, language) -> None:
     """Idempotent: keep the request until the recipient gives a name; ask them for it once, on commit."""
     try:
         with transaction.atomic():
@@ -175,6 +182,7 @@ def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, t
                     "cpd_hours": hours,
                     "template": template,
                     "actor": actor,
+                    "language": language,
                 },
             )
     except IntegrityError:  # a racing twin recorded it first
@@ -233,6 +241,7 @@ def certificate_pending_issue(*, recipient: User) -> list[Certificate]:
             source_id=pending.source_id,
             template=pending.template,
             actor=pending.actor,
+            language=pending.language,
         )
         PendingCertificate.objects.filter(pk=pending.pk).delete()
         if certificate is not None:

@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
+from courses.completion import CompletionRule, completion_rule
 from courses.h5p_activities import context_key
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
@@ -55,25 +56,27 @@ def course_lessons(*, course: CoursePage) -> list[LessonPage]:
 
 @dataclass
 class CourseProgress:
-    """A learner's progress in one course: which lessons count, which are done, where to go next."""
+    """A learner's progress in one course (in any of its translations): which lessons are done, where to go next.
+
+    Records point at the canonical lessons; ``completed_ids`` and ``visited_ids`` hold the ids of the lessons
+    shown (``lessons``, of the translation being read), matched by translation key. ``rule`` decides completion.
+    """
 
     lessons: list
+    rule: CompletionRule
+    completed_keys: set = field(default_factory=set)
     completed_ids: set = field(default_factory=set)
     visited_ids: set = field(default_factory=set)
     resume: LessonPage | None = None
     completion: CourseCompletion | None = None
 
     @property
-    def counted(self) -> list:
-        return [lesson for lesson in self.lessons if lesson.counts_for_completion]
-
-    @property
     def total(self) -> int:
-        return len(self.counted)
+        return len(self.rule.steps)
 
     @property
     def done(self) -> int:
-        return sum(1 for lesson in self.counted if lesson.pk in self.completed_ids)
+        return self.rule.done(self.completed_keys)
 
     @property
     def percent(self) -> int:
@@ -83,33 +86,53 @@ class CourseProgress:
 
     @property
     def is_complete(self) -> bool:
-        return self.total > 0 and self.done == self.total
+        return self.rule.is_met(self.completed_keys)
 
 
-def progress_build(*, lessons, rows, completion=None) -> CourseProgress:
-    """Progress from lessons (tree order) and the learner's LessonProgress rows for them."""
-    progress = CourseProgress(lessons=lessons, completion=completion)
+def progress_rows(*, user, keys):
+    """The learner's LessonProgress rows for these lesson translation keys, with ``lesson_key`` annotated."""
+    return LessonProgress.objects.filter(learner=user, lesson__translation_key__in=list(keys)).annotate(
+        lesson_key=F("lesson__translation_key")
+    )
+
+
+def progress_build(*, lessons, rows, completion=None, rule=None) -> CourseProgress:
+    """Progress from lessons (tree order) and the learner's LessonProgress rows (``progress_rows``) for them."""
+    progress = CourseProgress(lessons=lessons, rule=rule or completion_rule(lessons), completion=completion)
+    by_key = {lesson.translation_key: lesson for lesson in lessons}
     latest = None
     for row in rows:
+        lesson = by_key.get(row.lesson_key)
         if row.completed_at:
-            progress.completed_ids.add(row.lesson_id)
-        if row.visited_at:
-            progress.visited_ids.add(row.lesson_id)
+            progress.completed_keys.add(row.lesson_key)
+            if lesson is not None:
+                progress.completed_ids.add(lesson.pk)
+        if row.visited_at and lesson is not None:
+            progress.visited_ids.add(lesson.pk)
             if row.completed_at is None and (latest is None or row.visited_at > latest.visited_at):
                 latest = row
-    by_id = {lesson.pk: lesson for lesson in lessons}
-    if latest is not None and latest.lesson_id in by_id:
-        progress.resume = by_id[latest.lesson_id]
+    if latest is not None:
+        progress.resume = by_key[latest.lesson_key]
     else:
         progress.resume = next((lesson for lesson in lessons if lesson.pk not in progress.completed_ids), None)
     return progress
 
 
 def course_progress(*, user, course: CoursePage, lessons=None) -> CourseProgress:
+    """Progress in a course, shown with the lessons of ``course`` (any translation), decided by its original."""
     lessons = course_lessons(course=course) if lessons is None else lessons
-    rows = LessonProgress.objects.filter(learner=user, lesson__in=[lesson.pk for lesson in lessons])
-    completion = CourseCompletion.objects.filter(learner=user, course=course).first()
-    return progress_build(lessons=lessons, rows=rows, completion=completion)
+    rule = course_rule(course=course, lessons=lessons)
+    keys = {lesson.translation_key for lesson in lessons} | set(rule.keys)
+    completion = CourseCompletion.objects.filter(learner=user, course__translation_key=course.translation_key).first()
+    return progress_build(lessons=lessons, rows=progress_rows(user=user, keys=keys), completion=completion, rule=rule)
+
+
+def course_rule(*, course: CoursePage, lessons=None) -> CompletionRule:
+    """The completion rule of a course, from the lessons of its original (the one every translation follows)."""
+    canonical = course.canonical()
+    if canonical.pk == course.pk and lessons is not None:
+        return completion_rule(lessons)
+    return completion_rule(course_lessons(course=canonical))
 
 
 def outline_sections(lessons) -> list[dict]:
@@ -140,14 +163,16 @@ def course_overview(*, course: CoursePage, user) -> dict:
         "progress": None,
         "is_staff": False,
         "enrol_refusal": None,
+        "completion_rule": course_rule(course=course, lessons=lessons),
     }
     if not user.is_authenticated:
         return context
-    enrolment = Enrolment.objects.filter(learner=user, course=course).first()
+    enrolment = Enrolment.objects.filter(learner=user, course__translation_key=course.translation_key).first()
     context["enrolment"] = enrolment
     context["is_staff"] = is_course_staff(user=user, course=course)
     if enrolment is not None and enrolment.is_active:
         context["progress"] = course_progress(user=user, course=course, lessons=lessons)
+        context["completion_rule"] = context["progress"].rule
     else:
         context["enrol_refusal"] = self_enrolment_refusal(user=user, course=course)
     return context
@@ -268,8 +293,10 @@ def learning_dashboard(*, user) -> dict:
     lessons_by_course = _lessons_by_course(courses)
     rows_by_lesson = {}
     lesson_ids = [lesson.pk for lessons in lessons_by_course.values() for lesson in lessons]
-    rows = list(LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids)) if lesson_ids else []
-    for row in rows:
+    rows = LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids).annotate(
+        lesson_key=F("lesson__translation_key")
+    )
+    for row in rows if lesson_ids else []:
         rows_by_lesson[row.lesson_id] = row
     in_progress = []
     for course in courses:
@@ -311,9 +338,9 @@ def skills_earned(*, learner) -> list[Skill]:
 
 
 def course_roster(*, course: CoursePage) -> dict:
-    """Every enrolment of a course with the learner's completed lesson count and completion."""
-    lessons = course_lessons(course=course)
-    counted_ids = [lesson.pk for lesson in lessons if lesson.counts_for_completion]
+    """Every enrolment of a course (in any of its translations) with the learner's completed lesson count."""
+    course = course.canonical()
+    counted_ids = [lesson.pk for lesson in course_lessons(course=course) if lesson.counts_for_completion]
     enrolments = list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__email"))
     done = dict(
         LessonProgress.objects.filter(
