@@ -16,27 +16,44 @@ from courses.quizzes import quiz_token_make
 from h5p.selectors import attempts_best_for
 
 
-def course_catalogue(*, index, track="", level="", language="", skill=None, q=""):
-    """Live, public courses of a catalogue, filtered; issuer and skills loaded with them."""
-    courses = (
-        CoursePage.objects.child_of(index)
-        .live()
-        .public()
-        .select_related("issuer")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
-        .order_by("title")
-    )
+def course_catalogue(*, index, track="", level="", language="", skill=None, q="") -> list[CoursePage]:
+    """Live, public courses, each ONCE however many translations it has; issuer and skills loaded with them.
+
+    A course is shown in the catalogue's language where it has a translation, else in its original. Filtered by
+    ``language``: the courses one can take in that language (a translation in it, or taught in it), shown in it.
+    Two queries, whatever the number of courses.
+    """
+    courses = CoursePage.objects.live().public().select_related("issuer", "locale").order_by("title")
     if track:
         courses = courses.filter(track=track)
     if level:
         courses = courses.filter(level=level)
     if language:
-        courses = courses.filter(language=language)
+        courses = courses.filter(Q(locale__language_code=language) | Q(language=language))
     if skill:
-        courses = courses.filter(skills=skill)
+        courses = courses.filter(skills__translation_key=skill.translation_key)
     if q:
         courses = courses.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    return courses
+    preferred = language or index.locale.language_code
+    chosen: dict = {}
+    for course in courses.distinct():
+        current = chosen.get(course.translation_key)
+        if current is None or _catalogue_rank(course, preferred) < _catalogue_rank(current, preferred):
+            chosen[course.translation_key] = course
+    listed = sorted(chosen.values(), key=lambda course: course.title.casefold())
+    prefetch_related_objects(listed, Prefetch("skills", queryset=Skill.objects.order_by("name")))
+    return listed
+
+
+def _catalogue_rank(course: CoursePage, language: str) -> tuple:
+    """Which translation of a course the catalogue shows: the one in ``language``, else the original."""
+    return (course.locale.language_code != language, course.language != language, course.pk)
+
+
+def catalogue_languages() -> set[str]:
+    """The languages some live course can be taken in (a translation in it, or taught in it): one query."""
+    rows = CoursePage.objects.live().public().values_list("locale__language_code", "language").distinct()
+    return {code for row in rows for code in row if code}
 
 
 def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
@@ -44,7 +61,7 @@ def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
 
     Until trainers translate a track's courses, a track page in another language lists the originals.
     """
-    courses = list(CoursePage.objects.live().filter(track=track).select_related("issuer").order_by("title"))
+    courses = list(CoursePage.objects.live().filter(track=track).select_related("issuer", "locale").order_by("title"))
     chosen = [course for course in courses if course.locale_id == locale_id] or courses
     prefetch_related_objects(chosen, Prefetch("skills", queryset=Skill.objects.order_by("name")))
     return chosen

@@ -84,10 +84,10 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
-        from courses.selectors import course_catalogue
+        from courses.selectors import catalogue_languages, course_catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None, locale=self.locale)
+        form = CatalogueFilterForm(request.GET or None, locale=self.locale, languages=catalogue_languages())
         filters = form.cleaned_data if form.is_valid() else {}
         courses = course_catalogue(index=self, **filters)
         context["filter_form"] = form
