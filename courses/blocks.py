@@ -2,10 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail import blocks
 
 from cms.blocks import BaseStreamBlock
 from h5p.blocks import H5PActivityBlock
+
+# A quiz's heading until the editor writes one; left as it is, it is shown in the reader's language.
+QUIZ_DEFAULT_TITLE = gettext_noop("Check your understanding")
 
 
 class OptionBlock(blocks.StructBlock):
@@ -68,7 +72,7 @@ class QuestionBlock(blocks.StructBlock):
 class QuizBlock(blocks.StructBlock):
     """A graded quiz. The template renders questions and options only, never the answer key."""
 
-    title = blocks.CharBlock(label=_("Title"), max_length=200, default=_("Check your understanding"))
+    title = blocks.CharBlock(label=_("Title"), max_length=200, default=_(QUIZ_DEFAULT_TITLE))
     introduction = blocks.TextBlock(label=_("Introduction"), required=False, max_length=1000)
     questions = blocks.ListBlock(QuestionBlock(), label=_("Questions"), min_num=1)
     pass_mark = blocks.IntegerBlock(

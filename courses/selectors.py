@@ -6,8 +6,10 @@ from operator import or_
 
 from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page
 
+from courses.blocks import QUIZ_DEFAULT_TITLE
 from courses.completion import CompletionRule, completion_rule
 from courses.h5p_activities import context_key
 from courses.models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt, Skill
@@ -235,9 +237,10 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
         context_key(lesson_id=lesson.pk, block_id=item["id"]) for item in lesson.body.raw_data if item["type"] == "h5p"
     ]
     best = attempts_best_for(user=user, context_keys=h5p_keys) if enrolled else {}
+    untranslated = untranslated_blocks(lesson=lesson)
     items = []
     for block in lesson.body:
-        item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None}
+        item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None, "lang": untranslated.get(block.id)}
         if block.block_type == "quiz":
             item["quiz"] = quiz_state(
                 user=user, lesson=lesson, block=block, attempts=attempts.get(block.id, []), enrolled=enrolled
@@ -264,6 +267,25 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
     }
 
 
+def untranslated_blocks(*, lesson: LessonPage) -> dict[str, str]:
+    """Blocks of a translated lesson still as the original has them: block id -> the original's language.
+
+    The lesson page marks them with that ``lang``, so a screen reader reads English text as English.
+    """
+    original = lesson.canonical()
+    if original.pk == lesson.pk or original.locale_id == lesson.locale_id:
+        return {}
+    values = {item["id"]: item.get("value") for item in original.body.raw_data}
+    language = original.locale.language_code
+    return {item["id"]: language for item in lesson.body.raw_data if values.get(item["id"]) == item.get("value")}
+
+
+def quiz_title(value) -> str:
+    """The quiz's heading; the block's default heading, left as it was, in the reader's language."""
+    title = value["title"]
+    return gettext(QUIZ_DEFAULT_TITLE) if title == QUIZ_DEFAULT_TITLE else title
+
+
 def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
     """What a quiz shows: the answer sheet (with its attempt token) or why not, and the last result."""
     value = block.value
@@ -277,6 +299,7 @@ def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
             feedback.append({"text": question["text"], "correct": result["correct"], "feedback": question["feedback"]})
     can_attempt = enrolled and (limit == 0 or used < limit)
     return {
+        "title": quiz_title(value),
         "block_id": block.id,
         "action": reverse("courses:quiz_submit", kwargs={"lesson_id": lesson.pk, "block_id": block.id}),
         "token": (

@@ -35,8 +35,8 @@ def courses():
     )
     russian = translate(course, title="Проверка информации", language="ru")
     translate(first, title="Зачем проверять", body=[paragraph("Проверка начинается здесь.")])
-    translate(second, title="Латеральное чтение", body=[paragraph("Выйдите со страницы, чтобы проверить её.")])
-    translate(quiz, title="Тест", body=[_quiz("final-ru", "Какой источник первичный?", "Набор данных", "Блог")])
+    translate(second, title="Латеральное чтение", body=[paragraph("Выйдите со страницы, чтобы проверить её.")])  # noqa: RUF001
+    translate(quiz, title="Тест", body=[_quiz("final-ru", "Какой источник первичный?", "Набор данных", "Блог")])  # noqa: RUF001
     russian.refresh_from_db()
     english_only = course_create(issuer=association, title="Research data services")
     lesson_create(english_only, title="What researchers need")
@@ -92,7 +92,7 @@ def test_a_russian_learner_takes_one_course_across_both_languages(live_server, p
     page.get_by_role("button", name="Русский").click()
     page.get_by_role("link", name="Тест →").click()
     assert_accessible()
-    page.get_by_label("Набор данных").check()
+    page.get_by_label("Набор данных").check()  # noqa: RUF001
     page.get_by_role("button", name="Отправить ответы").click()
     expect(page.get_by_text("Вы завершили курс.")).to_be_visible()
 

@@ -155,3 +155,20 @@ def test_a_lesson_only_the_original_has_still_counts_and_opens(client, learner, 
     lesson_complete(learner=learner, lesson=first)
     assert course_progress(user=learner, course=translated).total == 2
     assert lesson_complete(learner=learner, lesson=second) is not None
+
+
+def test_in_a_russian_lesson_untranslated_blocks_carry_lang_en_and_the_default_quiz_heading_is_russian(
+    client, enrolled, course, reading_lesson, quiz_lesson
+):
+    """Issue 8, finding 5: what is still English says so; what the platform wrote speaks Russian."""
+    translate(course, title="Проверка источников")
+    lesson_ru = translate(reading_lesson, title="Почему источники важны")  # the body left as the original's
+    quiz_ru = translate(quiz_lesson, title="Тест", body=[quiz_block(block_id="quiz-ru")])  # default heading
+    client.force_login(enrolled)
+    content = client.get(lesson_ru.url).content.decode()
+    assert '<div lang="en">' in content
+    assert "A paragraph about checking sources." in content.split('<div lang="en">', 1)[1]
+    quiz = client.get(quiz_ru.url).content.decode()
+    assert "Проверьте себя" in quiz
+    assert "Check your understanding" not in quiz
+    assert '<div lang="en">' not in quiz  # the Russian quiz is its own block
