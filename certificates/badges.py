@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Association
 from certificates.models import STATUS_LIST_LENGTH, Certificate, IssuerKey
@@ -83,7 +83,9 @@ def _private_key(key: IssuerKey):
 
 
 def _absolute(name: str, **kwargs) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+    """Addresses inside credentials never change with the reader's language: the default one, unprefixed."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
 def issuer_profile_url(association: Association) -> str:

@@ -397,6 +397,7 @@ class PendingCertificate(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     created_at = models.DateTimeField(_("earned"), auto_now_add=True)
     notified_at = models.DateTimeField(_("recipient asked for a name"), null=True, blank=True)
 

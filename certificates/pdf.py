@@ -34,8 +34,9 @@ BUILTIN_BODY_PARAGRAPHS = (
 
 
 def verification_url(certificate: Certificate) -> str:
-    """The public page a stranger opens (printed on the PDF and encoded in the QR code)."""
-    return settings.SITE_URL + reverse("certificates:verify", kwargs={"code": certificate.verification_code})
+    """The public page a stranger opens (printed on the PDF, in the QR code), in the certificate's language."""
+    with translation.override(certificate.language or settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse("certificates:verify", kwargs={"code": certificate.verification_code})
 
 
 def qr_png(data: str) -> bytes:

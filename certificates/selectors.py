@@ -178,12 +178,12 @@ def exports_of(*, user: User) -> QuerySet[CertificateExport]:
 
 
 def template_resolve(
-    *, issuer: Association, recipient: User, template: CertificateTemplate | None
+    *, issuer: Association, recipient: User, template: CertificateTemplate | None, language: str = ""
 ) -> CertificateTemplate | None:
-    """Explicit template -> issuer's default in the recipient's language -> issuer's default -> None (built-in)."""
+    """Explicit template -> issuer's default in ``language`` (else the recipient's) -> issuer's default -> None."""
     if template is not None:
         return template
-    return template_pick(template_defaults(issuer=issuer), language=recipient_language(recipient))
+    return template_pick(template_defaults(issuer=issuer), language=language or recipient_language(recipient))
 
 
 def template_defaults(*, issuer: Association) -> list[CertificateTemplate]:

@@ -67,12 +67,16 @@ def certificate_issue(
     template: CertificateTemplate | None = None,
     actor: User | None = None,
     awarded_on: datetime.date | None = None,
+    language: str = "",
 ) -> Certificate | None:
     """Idempotent: one certificate per recipient and source; a repeat (or a racing twin) returns the first.
 
+    ``language``: the language of the achievement (a course taken in Russian): the certificate is printed in it.
+    Empty: the recipient's preferred language.
+
     A recipient without a printable name gets no certificate yet (``None``): the request is kept as a
     ``PendingCertificate`` and issued, exactly as asked, once they give their name (``certificate_pending_issue``).
-    The template is resolved at issue (explicit, else the issuer's default in the recipient's language, else the
+    The template is resolved at issue (explicit, else the issuer's default in that language, else the
     issuer's default, else the built-in one) and recorded; the PDF and the e-mail follow on commit.
     """
     source_type = ContentType.objects.get_for_model(source, for_concrete_model=False)
@@ -87,6 +91,7 @@ def certificate_issue(
         template=template,
         actor=actor,
         awarded_on=awarded_on,
+        language=language if language in dict(settings.LANGUAGES) else "",
     )
 
 
@@ -102,6 +107,7 @@ def _certificate_issue(
     template: CertificateTemplate | None,
     actor: User | None,
     awarded_on: datetime.date | None = None,
+    language: str = "",
 ) -> Certificate | None:
     lookup = {"recipient": recipient, "source_type": source_type, "source_id": source_id}
     existing = Certificate.objects.filter(**lookup).first()
@@ -118,11 +124,12 @@ def _certificate_issue(
             template=template,
             actor=actor,
             awarded_on=awarded_on,
+            language=language,
         )
         return None
     template = _template_of_issuer(template, issuer)
-    resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template)
-    language = resolved.language if resolved is not None else selectors.recipient_language(recipient)
+    resolved = selectors.template_resolve(issuer=issuer, recipient=recipient, template=template, language=language)
+    language = resolved.language if resolved is not None else (language or selectors.recipient_language(recipient))
     code = verification_code_new()
     fields = {
         **lookup,
@@ -347,7 +354,9 @@ def _template_of_issuer(template: CertificateTemplate | None, issuer: Associatio
 STATUS_INDEX_ATTEMPTS = 40
 
 
-def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, template, actor, awarded_on) -> None:
+def _certificate_hold(
+    *, lookup: dict, issuer, kind, achievement_title, hours, template, actor, awarded_on, language
+) -> None:
     """Idempotent: keep the request until the recipient gives a name; ask them for it once, on commit."""
     try:
         with transaction.atomic():
@@ -361,6 +370,7 @@ def _certificate_hold(*, lookup: dict, issuer, kind, achievement_title, hours, t
                     "template": template,
                     "actor": actor,
                     "awarded_on": awarded_on,
+                    "language": language,
                 },
             )
     except IntegrityError:  # a racing twin recorded it first
@@ -425,6 +435,7 @@ def certificate_pending_issue(*, recipient: User) -> list[Certificate]:
             template=pending.template,
             actor=pending.actor,
             awarded_on=pending.awarded_on,
+            language=pending.language,
         )
         PendingCertificate.objects.filter(pk=pending.pk).delete()
         if certificate is not None:

@@ -1,5 +1,4 @@
 import csv
-import functools
 import json
 from urllib.parse import urlencode
 
@@ -11,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
@@ -26,28 +25,6 @@ from certificates.models import Certificate, CertificateExport
 from certificates.pdf import certificate_pdf_filename, html_to_pdf, verification_url
 
 JSON_LD = "application/ld+json"
-
-
-def localised(view):
-    """Speak the visitor's language on these unprefixed URLs.
-
-    /certificates/ sits outside i18n_patterns (one stable address for QR codes and credentials), and there
-    LocaleMiddleware always picks the default language. This takes the language switcher's cookie, then the
-    browser's Accept-Language, as Django does on prefixed pages.
-    """
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        language = translation.get_language_from_request(request, check_path=False)
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-        response.headers.setdefault("Content-Language", language)
-        return response
-
-    return wrapper
 
 
 def _client_ip(request) -> str:
@@ -74,7 +51,6 @@ def _verify_refusal(request, *, status: int, form=None):
     )
 
 
-@localised
 @require_safe
 def verify_form(request):
     """Type a code: a known one redirects to its page; any other answers 'not found' (404), no hints."""
@@ -91,7 +67,6 @@ def verify_form(request):
     return redirect("certificates:verify", code=certificate.verification_code)
 
 
-@localised
 @require_safe
 def verify(request, code):
     """Public: valid or revoked, plainly, with only the name, achievement, hours, date and issuer."""
@@ -105,7 +80,6 @@ def verify(request, code):
     return response
 
 
-@localised
 @login_required
 def mine(request):
     certificates = selectors.certificates_of_recipient(user=request.user)
@@ -121,7 +95,6 @@ def mine(request):
     return render(request, "certificates/mine.html", context)
 
 
-@localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def certificate_name(request):
@@ -208,14 +181,12 @@ def credential_jws(request, code):
     return response
 
 
-@localised
 @login_required
 @require_GET
 def transcript(request):
     return render(request, "certificates/transcript.html", {"transcript": selectors.cpd_transcript(user=request.user)})
 
 
-@localised
 @login_required
 @require_GET
 def transcript_csv(request):
@@ -240,7 +211,6 @@ def transcript_csv(request):
     return response
 
 
-@localised
 @login_required
 @require_GET
 def transcript_pdf(request):
@@ -268,7 +238,6 @@ def _manager_or_404(request) -> None:
         raise Http404
 
 
-@localised
 @login_required
 @require_GET
 def manage(request):
@@ -284,7 +253,6 @@ def manage(request):
     return render(request, "certificates/manage.html", context)
 
 
-@localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def manual_issue(request):
@@ -328,7 +296,6 @@ def _issued_message(request, *, issued: int, asked: int) -> None:
         )
 
 
-@localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_issue(request):
@@ -353,7 +320,6 @@ def source_issue(request):
     return render(request, "certificates/source_issue.html", {"form": form})
 
 
-@localised
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke(request, code):
@@ -373,7 +339,6 @@ def revoke(request, code):
     return render(request, "certificates/revoke.html", {"form": form, "certificate": certificate})
 
 
-@localised
 @login_required
 @require_POST
 def export_request(request):
@@ -409,7 +374,6 @@ def _export_for(request, public_id) -> CertificateExport:
     return export
 
 
-@localised
 @login_required
 @require_GET
 def export_detail(request, public_id):

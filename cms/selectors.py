@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
@@ -75,8 +75,8 @@ class LanguageOption:
 def language_options(*, request: HttpRequest, page: Page | None) -> list[LanguageOption]:
     """For each language: where the reader lands when switching to it.
 
-    On a page: its translation in that language, or that language's home page when there is none.
-    Elsewhere: the same view under that language's URL prefix.
+    On a page: its translation in that language. Elsewhere, or when the page has none: the same address under
+    that language's prefix (``cms.fallback`` redirects a missing translation to the one that exists).
 
     ``next`` is what to post to Django's ``set_language``: it runs ``translate_url(next, language)`` with
     the default language active (the /i18n/ URL carries no prefix), so we hand it the target's address
@@ -85,14 +85,9 @@ def language_options(*, request: HttpRequest, page: Page | None) -> list[Languag
     current = translation.get_language()
     targets: dict[str, str] = {}
     if page is not None and page.pk:
+        # A language the page has no translation in keeps the page's address under that language's prefix:
+        # cms.fallback then serves the translation that exists, and says so.
         targets = _page_urls(request, page.get_translations(inclusive=True).live().select_related("locale"))
-        missing = [code for code, _name in settings.LANGUAGES if code not in targets]
-        site = Site.find_for_request(request)
-        if missing and site is not None:
-            homes = _page_urls(request, site.root_page.get_translations(inclusive=True).live().select_related("locale"))
-            for code in missing:
-                if code in homes:
-                    targets[code] = homes[code]
     options = []
     for code, _name in settings.LANGUAGES:
         url = targets.get(code) or translate_url(request.get_full_path(), code)
@@ -107,3 +102,47 @@ def language_options(*, request: HttpRequest, page: Page | None) -> list[Languag
 
 def _page_urls(request: HttpRequest, pages) -> dict[str, str]:
     return {page.locale.language_code: page.get_url(request) for page in pages}
+
+
+@dataclass(frozen=True)
+class TranslationFallback:
+    url: str
+    asked: str  # the language code asked for
+    page: Page  # the page served instead: the translation that exists
+
+
+def translation_fallback(*, request: HttpRequest) -> TranslationFallback | None:
+    """For a page address that does not exist in the language of its prefix: where the page does exist.
+
+    The address is routed in each other language (the default first); the page found is offered in the asked
+    language when it has a live translation there (its slug may differ), else as it is. None when no language
+    has a page at that address.
+    """
+    asked = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    path = request.path_info
+    if path.startswith(f"/{asked}/"):
+        path = path[len(asked) + 1 :]
+    components = [component for component in path.split("/") if component]
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    order = [settings.LANGUAGE_CODE] + [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    for code in order:
+        if code == asked or code not in locales:
+            continue
+        root = site.root_page.get_translation_or_none(locales[code])
+        if root is None:
+            continue
+        try:
+            found = root.specific.route(request, components).page
+        except Http404:
+            continue
+        if not found.live:
+            continue
+        wanted = found.get_translation_or_none(locales[asked]) if asked in locales else None
+        page = wanted if wanted is not None and wanted.live else found
+        url = page.get_url(request)
+        if url and url != request.path:
+            return TranslationFallback(url=url, asked=asked, page=page)
+    return None

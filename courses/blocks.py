@@ -2,11 +2,15 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail import blocks
 
 from cms.blocks import BaseStreamBlock
 from courses import quizzes
 from h5p.blocks import H5PActivityBlock
+
+# A quiz's heading until the editor writes one; left as it is, it is shown in the reader's language.
+QUIZ_DEFAULT_TITLE = gettext_noop("Check your understanding")
 
 
 class OptionBlock(blocks.StructBlock):

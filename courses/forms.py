@@ -16,8 +16,14 @@ class CatalogueFilterForm(forms.Form):
         label=_("Skill"), required=False, queryset=Skill.objects.none(), empty_label=_("All skills")
     )
 
-    def __init__(self, *args, locale=None, **kwargs):
+    def __init__(self, *args, locale=None, languages=None, **kwargs):
+        """``languages``: the codes to offer (those some course can be taken in); None offers every one."""
         super().__init__(*args, **kwargs)
+        if languages is not None:
+            self.fields["language"].choices = [
+                ("", _("All languages")),
+                *[(code, label) for code, label in Language.choices if code in languages],
+            ]
         skills = Skill.objects.order_by("name")
         self.fields["skill"].queryset = skills.filter(locale=locale) if locale is not None else skills
 

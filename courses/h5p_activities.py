@@ -57,7 +57,7 @@ def holds_package(key: str, package_id: int) -> bool:
 def can_play(user, key: str) -> bool:
     """Learners with an active enrolment play the activities of the live lesson; the course's staff
     (``accounts.roles.runs``) play any activity of the lesson, including one only a draft they preview holds."""
-    from courses.models import Enrolment, LessonPage
+    from courses.models import CoursePage, Enrolment, LessonPage
     from courses.permissions import is_course_staff
 
     if not getattr(user, "is_authenticated", False):
@@ -70,8 +70,11 @@ def can_play(user, key: str) -> bool:
         return False
     block_id = parsed[1]
     if lesson.live and any(item["type"] == "h5p" and item["id"] == block_id for item in lesson.body.raw_data):
-        course_path = lesson.path[: -lesson.steplen]
-        enrolled = Enrolment.objects.filter(learner=user, course__path=course_path, status=Enrolment.Status.ACTIVE)
+        # Enrolments point at the course's original: match the parent course of any translation by its key.
+        course_key = CoursePage.objects.filter(path=lesson.path[: -lesson.steplen]).values("translation_key")
+        enrolled = Enrolment.objects.filter(
+            learner=user, course__translation_key__in=course_key, status=Enrolment.Status.ACTIVE
+        )
         if enrolled.exists():
             return True
     return is_course_staff(user=user, course=lesson.course())

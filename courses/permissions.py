@@ -6,12 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from courses.models import CoursePage, Enrolment, EnrolmentMode
+from courses.models import CourseCompletion, CoursePage, Enrolment, EnrolmentMode
 
 
 def is_enrolled(*, user, course: CoursePage) -> bool:
-    """True when the user has an active enrolment in the course (left or never enrolled: False)."""
-    return Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.ACTIVE).exists()
+    """True when the user has an active enrolment in the course, in any of its translations (left or never: False)."""
+    return Enrolment.objects.filter(
+        learner=user, course__translation_key=course.translation_key, status=Enrolment.Status.ACTIVE
+    ).exists()
 
 
 def is_course_staff(*, user, course: CoursePage) -> bool:
@@ -29,9 +31,11 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
         return _("This course is for current members of %(association)s.") % {"association": course.issuer.name}
     # By ids: in a preview ``course.prerequisites`` is an in-memory FakeQuerySet that cannot follow relations.
     prerequisite_ids = [page.pk for page in course.prerequisites.all()]
+    # Completions point at a course's original: a prerequisite completed in any language counts.
+    completed = CourseCompletion.objects.filter(learner=user).values("course__translation_key")
     missing = list(
         CoursePage.objects.filter(pk__in=prerequisite_ids)
-        .exclude(completions__learner=user)
+        .exclude(translation_key__in=completed)
         .values_list("title", flat=True)
     )
     if missing:

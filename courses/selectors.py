@@ -7,12 +7,15 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page
 
 from certificates.transcripts import cpd_hours_per_year
+from courses.blocks import QUIZ_DEFAULT_TITLE
+from courses.completion import CompletionRule, completion_rule
 from courses.h5p_activities import context_key
 from courses.models import (
     CourseCompletion,
@@ -29,27 +32,44 @@ from courses.quizzes import quiz_sheet, quiz_token_make
 from h5p.selectors import attempts_best_for
 
 
-def course_catalogue(*, index, track="", level="", language="", skill=None, q=""):
-    """Live, public courses of a catalogue, filtered; issuer and skills loaded with them."""
-    courses = (
-        CoursePage.objects.child_of(index)
-        .live()
-        .public()
-        .select_related("issuer", "cover")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
-        .order_by("title")
-    )
+def course_catalogue(*, index, track="", level="", language="", skill=None, q="") -> list[CoursePage]:
+    """Live, public courses, each ONCE however many translations it has; issuer and skills loaded with them.
+
+    A course is shown in the catalogue's language where it has a translation, else in its original. Filtered by
+    ``language``: the courses one can take in that language (a translation in it, or taught in it), shown in it.
+    Two queries, whatever the number of courses.
+    """
+    courses = CoursePage.objects.live().public().select_related("issuer", "locale", "cover").order_by("title")
     if track:
         courses = courses.filter(track=track)
     if level:
         courses = courses.filter(level=level)
     if language:
-        courses = courses.filter(language=language)
+        courses = courses.filter(Q(locale__language_code=language) | Q(language=language))
     if skill:
-        courses = courses.filter(skills=skill)
+        courses = courses.filter(skills__translation_key=skill.translation_key)
     if q:
         courses = courses.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    return courses
+    preferred = language or index.locale.language_code
+    chosen: dict = {}
+    for course in courses.distinct():
+        current = chosen.get(course.translation_key)
+        if current is None or _catalogue_rank(course, preferred) < _catalogue_rank(current, preferred):
+            chosen[course.translation_key] = course
+    listed = sorted(chosen.values(), key=lambda course: course.title.casefold())
+    prefetch_related_objects(listed, Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
+    return listed
+
+
+def _catalogue_rank(course: CoursePage, language: str) -> tuple:
+    """Which translation of a course the catalogue shows: the one in ``language``, else the original."""
+    return (course.locale.language_code != language, course.language != language, course.pk)
+
+
+def catalogue_languages() -> set[str]:
+    """The languages some live course can be taken in (a translation in it, or taught in it): one query."""
+    rows = CoursePage.objects.live().public().values_list("locale__language_code", "language").distinct()
+    return {code for row in rows for code in row if code}
 
 
 def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
@@ -57,7 +77,9 @@ def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
 
     Until trainers translate a track's courses, a track page in another language lists the originals.
     """
-    courses = list(CoursePage.objects.live().filter(track=track).select_related("issuer", "cover").order_by("title"))
+    courses = list(
+        CoursePage.objects.live().filter(track=track).select_related("issuer", "locale", "cover").order_by("title")
+    )
     chosen = [course for course in courses if course.locale_id == locale_id] or courses
     prefetch_related_objects(chosen, Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
     return chosen
@@ -111,25 +133,27 @@ def course_lessons(*, course: CoursePage) -> list[LessonPage]:
 
 @dataclass
 class CourseProgress:
-    """A learner's progress in one course: which lessons count, which are done, where to go next."""
+    """A learner's progress in one course (in any of its translations): which lessons are done, where to go next.
+
+    Records point at the canonical lessons; ``completed_ids`` and ``visited_ids`` hold the ids of the lessons
+    shown (``lessons``, of the translation being read), matched by translation key. ``rule`` decides completion.
+    """
 
     lessons: list
+    rule: CompletionRule
+    completed_keys: set = field(default_factory=set)
     completed_ids: set = field(default_factory=set)
     visited_ids: set = field(default_factory=set)
     resume: LessonPage | None = None
     completion: CourseCompletion | None = None
 
     @property
-    def counted(self) -> list:
-        return [lesson for lesson in self.lessons if lesson.counts_for_completion]
-
-    @property
     def total(self) -> int:
-        return len(self.counted)
+        return len(self.rule.steps)
 
     @property
     def done(self) -> int:
-        return sum(1 for lesson in self.counted if lesson.pk in self.completed_ids)
+        return self.rule.done(self.completed_keys)
 
     @property
     def percent(self) -> int:
@@ -139,33 +163,53 @@ class CourseProgress:
 
     @property
     def is_complete(self) -> bool:
-        return self.total > 0 and self.done == self.total
+        return self.rule.is_met(self.completed_keys)
 
 
-def progress_build(*, lessons, rows, completion=None) -> CourseProgress:
-    """Progress from lessons (tree order) and the learner's LessonProgress rows for them."""
-    progress = CourseProgress(lessons=lessons, completion=completion)
+def progress_rows(*, user, keys):
+    """The learner's LessonProgress rows for these lesson translation keys, with ``lesson_key`` annotated."""
+    return LessonProgress.objects.filter(learner=user, lesson__translation_key__in=list(keys)).annotate(
+        lesson_key=F("lesson__translation_key")
+    )
+
+
+def progress_build(*, lessons, rows, completion=None, rule=None) -> CourseProgress:
+    """Progress from lessons (tree order) and the learner's LessonProgress rows (``progress_rows``) for them."""
+    progress = CourseProgress(lessons=lessons, rule=rule or completion_rule(lessons), completion=completion)
+    by_key = {lesson.translation_key: lesson for lesson in lessons}
     latest = None
     for row in rows:
+        lesson = by_key.get(row.lesson_key)
         if row.completed_at:
-            progress.completed_ids.add(row.lesson_id)
-        if row.visited_at:
-            progress.visited_ids.add(row.lesson_id)
+            progress.completed_keys.add(row.lesson_key)
+            if lesson is not None:
+                progress.completed_ids.add(lesson.pk)
+        if row.visited_at and lesson is not None:
+            progress.visited_ids.add(lesson.pk)
             if row.completed_at is None and (latest is None or row.visited_at > latest.visited_at):
                 latest = row
-    by_id = {lesson.pk: lesson for lesson in lessons}
-    if latest is not None and latest.lesson_id in by_id:
-        progress.resume = by_id[latest.lesson_id]
+    if latest is not None:
+        progress.resume = by_key[latest.lesson_key]
     else:
         progress.resume = next((lesson for lesson in lessons if lesson.pk not in progress.completed_ids), None)
     return progress
 
 
 def course_progress(*, user, course: CoursePage, lessons=None) -> CourseProgress:
+    """Progress in a course, shown with the lessons of ``course`` (any translation), decided by its original."""
     lessons = course_lessons(course=course) if lessons is None else lessons
-    rows = LessonProgress.objects.filter(learner=user, lesson__in=[lesson.pk for lesson in lessons])
-    completion = CourseCompletion.objects.filter(learner=user, course=course).first()
-    return progress_build(lessons=lessons, rows=rows, completion=completion)
+    rule = course_rule(course=course, lessons=lessons)
+    keys = {lesson.translation_key for lesson in lessons} | set(rule.keys)
+    completion = CourseCompletion.objects.filter(learner=user, course__translation_key=course.translation_key).first()
+    return progress_build(lessons=lessons, rows=progress_rows(user=user, keys=keys), completion=completion, rule=rule)
+
+
+def course_rule(*, course: CoursePage, lessons=None) -> CompletionRule:
+    """The completion rule of a course, from the lessons of its original (the one every translation follows)."""
+    canonical = course.canonical()
+    if canonical.pk == course.pk and lessons is not None:
+        return completion_rule(lessons)
+    return completion_rule(course_lessons(course=canonical))
 
 
 def outline_sections(lessons) -> list[dict]:
@@ -196,14 +240,16 @@ def course_overview(*, course: CoursePage, user) -> dict:
         "progress": None,
         "is_staff": False,
         "enrol_refusal": None,
+        "completion_rule": course_rule(course=course, lessons=lessons),
     }
     if not user.is_authenticated:
         return context
-    enrolment = Enrolment.objects.filter(learner=user, course=course).first()
+    enrolment = Enrolment.objects.filter(learner=user, course__translation_key=course.translation_key).first()
     context["enrolment"] = enrolment
     context["is_staff"] = is_course_staff(user=user, course=course)
     if enrolment is not None and enrolment.is_active:
         context["progress"] = course_progress(user=user, course=course, lessons=lessons)
+        context["completion_rule"] = context["progress"].rule
     else:
         context["enrol_refusal"] = self_enrolment_refusal(user=user, course=course)
     return context
@@ -249,9 +295,10 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
         context_key(lesson_id=lesson.pk, block_id=item["id"]) for item in lesson.body.raw_data if item["type"] == "h5p"
     ]
     best = attempts_best_for(user=user, context_keys=h5p_keys) if enrolled else {}
+    untranslated = untranslated_blocks(lesson=lesson)
     items = []
     for block in lesson.body:
-        item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None}
+        item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None, "lang": untranslated.get(block.id)}
         if block.block_type == "quiz":
             item["quiz"] = quiz_state(
                 user=user, lesson=lesson, block=block, attempts=attempts.get(block.id, []), enrolled=enrolled
@@ -278,6 +325,25 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
     }
 
 
+def untranslated_blocks(*, lesson: LessonPage) -> dict[str, str]:
+    """Blocks of a translated lesson still as the original has them: block id -> the original's language.
+
+    The lesson page marks them with that ``lang``, so a screen reader reads English text as English.
+    """
+    original = lesson.canonical()
+    if original.pk == lesson.pk or original.locale_id == lesson.locale_id:
+        return {}
+    values = {item["id"]: item.get("value") for item in original.body.raw_data}
+    language = original.locale.language_code
+    return {item["id"]: language for item in lesson.body.raw_data if values.get(item["id"]) == item.get("value")}
+
+
+def quiz_title(value) -> str:
+    """The quiz's heading; the block's default heading, left as it was, in the reader's language."""
+    title = value["title"]
+    return gettext(QUIZ_DEFAULT_TITLE) if not title or title == QUIZ_DEFAULT_TITLE else title
+
+
 def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
     """What a quiz shows: the answer sheet (with its attempt token and the last selections kept) or why not.
 
@@ -295,6 +361,7 @@ def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
     else:
         questions = quiz_sheet(quiz=value, attempt=last)
     return {
+        "title": quiz_title(value),
         "block_id": block.id,
         "action": reverse("courses:quiz_submit", kwargs={"lesson_id": lesson.pk, "block_id": block.id}),
         "token": (
@@ -329,8 +396,10 @@ def learning_dashboard(*, user) -> dict:
     lessons_by_course = _lessons_by_course(courses)
     rows_by_lesson = {}
     lesson_ids = [lesson.pk for lessons in lessons_by_course.values() for lesson in lessons]
-    rows = list(LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids)) if lesson_ids else []
-    for row in rows:
+    rows = LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids).annotate(
+        lesson_key=F("lesson__translation_key")
+    )
+    for row in rows if lesson_ids else []:
         rows_by_lesson[row.lesson_id] = row
     in_progress = []
     for course in courses:
@@ -377,9 +446,9 @@ def skills_earned(*, learner) -> list[Skill]:
 
 
 def course_roster(*, course: CoursePage) -> dict:
-    """Every enrolment of a course with the learner's completed lesson count and completion."""
-    lessons = course_lessons(course=course)
-    counted_ids = [lesson.pk for lesson in lessons if lesson.counts_for_completion]
+    """Every enrolment of a course (in any of its translations) with the learner's completed lesson count."""
+    course = course.canonical()
+    counted_ids = [lesson.pk for lesson in course_lessons(course=course) if lesson.counts_for_completion]
     enrolments = list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__email"))
     done = dict(
         LessonProgress.objects.filter(

@@ -23,8 +23,10 @@ ALREADY_SUBMITTED = gettext_lazy("These answers were already submitted, or belon
 def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = None) -> Enrolment:
     """Enrol a learner. Learners enrol themselves under the course's rules; course staff enrol anyone.
 
-    Idempotent: an active enrolment is returned as it is; a learner who left is enrolled again.
+    Idempotent: an active enrolment is returned as it is; a learner who left is enrolled again. One enrolment
+    covers every translation of the course: it is recorded on the course's original (``CoursePage.canonical``).
     """
+    course = course.canonical()
     by_staff = actor is not None and actor.pk != learner.pk
     if by_staff:
         if not is_course_staff(user=actor, course=course):
@@ -59,6 +61,7 @@ def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = 
 @transaction.atomic
 def enrolment_leave(*, learner: User, course: CoursePage) -> Enrolment:
     """Leave a course. Progress and attempts are kept, so re-joining continues where the learner stopped."""
+    course = course.canonical()
     enrolment = Enrolment.objects.select_for_update().filter(learner=learner, course=course).first()
     if enrolment is None or not enrolment.is_active:
         raise Refusal.conflict(_("You are not enrolled in this course."), code="not_enrolled")
@@ -69,7 +72,8 @@ def enrolment_leave(*, learner: User, course: CoursePage) -> Enrolment:
 
 
 def lesson_visit_record(*, learner: User, lesson: LessonPage) -> LessonProgress:
-    """Note that an enrolled learner opened a lesson now (for "continue where you left off")."""
+    """Note that an enrolled learner opened a lesson now (for "continue where you left off"), in any translation."""
+    lesson = lesson.canonical()
     now = timezone.now()
     updated = LessonProgress.objects.filter(learner=learner, lesson=lesson).update(visited_at=now)
     if updated:
@@ -83,7 +87,8 @@ def lesson_visit_record(*, learner: User, lesson: LessonPage) -> LessonProgress:
 
 
 def _lesson_mark_completed(*, learner: User, lesson: LessonPage) -> bool:
-    """Set completed_at once. True when this call completed the lesson."""
+    """Set completed_at once (on the lesson's original). True when this call completed the lesson."""
+    lesson = lesson.canonical()
     progress, _created = LessonProgress.objects.get_or_create(learner=learner, lesson=lesson)
     changed = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
         completed_at=timezone.now()
@@ -100,7 +105,7 @@ def lesson_complete(*, learner: User, lesson: LessonPage) -> CourseCompletion | 
         raise Refusal.conflict(_("This lesson completes when you pass its activities."), code="graded_lesson")
     with transaction.atomic():
         _lesson_mark_completed(learner=learner, lesson=lesson)
-        return course_completion_refresh(learner=learner, course=course)
+        return course_completion_refresh(learner=learner, course=course, language=lesson.locale.language_code)
 
 
 def lesson_progress_refresh(*, learner: User, lesson: LessonPage) -> CourseCompletion | None:
@@ -114,7 +119,7 @@ def lesson_progress_refresh(*, learner: User, lesson: LessonPage) -> CourseCompl
     with transaction.atomic():
         if state and all(state.values()):
             _lesson_mark_completed(learner=learner, lesson=lesson)
-        return course_completion_refresh(learner=learner, course=course)
+        return course_completion_refresh(learner=learner, course=course, language=lesson.locale.language_code)
 
 
 def quiz_attempt_submit(
@@ -164,13 +169,17 @@ def quiz_attempt_submit(
     return attempt
 
 
-def course_completion_refresh(*, learner: User, course: CoursePage) -> CourseCompletion | None:
-    """Record the completion once every counted lesson is complete; the certificate follows on commit.
+def course_completion_refresh(*, learner: User, course: CoursePage, language: str = "") -> CourseCompletion | None:
+    """Record the completion once the course's rule is met; the certificate follows on commit.
 
-    Idempotent under retries and double clicks: one CourseCompletion per learner and course.
+    Idempotent under retries and double clicks: one CourseCompletion per learner and course, whatever the
+    translations used (it is recorded on the course's original). ``language`` is that of the translation the
+    learner finished in (default: the course page's): the certificate is printed in it.
     """
     from courses.selectors import course_progress
 
+    language = language or course.locale.language_code
+    course = course.canonical()
     existing = CourseCompletion.objects.filter(learner=learner, course=course).first()
     if existing is not None:
         return existing
@@ -178,7 +187,7 @@ def course_completion_refresh(*, learner: User, course: CoursePage) -> CourseCom
         return None
     try:
         with transaction.atomic():
-            completion = CourseCompletion.objects.create(learner=learner, course=course)
+            completion = CourseCompletion.objects.create(learner=learner, course=course, language=language)
     except IntegrityError:
         return CourseCompletion.objects.get(learner=learner, course=course)
     from courses.tasks import course_certificate_issue_task
@@ -192,8 +201,9 @@ def course_certificate_issue(*, completion: CourseCompletion):
 
     None while the learner has no name to print: certificates holds the request and issues it when they give one.
     """
-    course = completion.course
-    achievement = course_achievement(course)
+    course = completion.course  # the original: one certificate for the course in all its languages
+    taken = course_in_language(course, completion.language)
+    achievement = course_achievement(taken)
     return certificate_issue(
         recipient=completion.learner,
         achievement_title=achievement.title,
@@ -201,4 +211,18 @@ def course_certificate_issue(*, completion: CourseCompletion):
         cpd_hours=achievement.cpd_hours,
         issuer=achievement.issuer,
         source=course,
+        language=taken.locale.language_code,
     )
+
+
+def course_in_language(course: CoursePage, language: str) -> CoursePage:
+    """The live translation of ``course`` in ``language``, else the course itself."""
+    if not language or course.locale.language_code == language:
+        return course
+    translation = (
+        CoursePage.objects.live()
+        .filter(translation_key=course.translation_key, locale__language_code=language)
+        .select_related("issuer", "locale")
+        .first()
+    )
+    return translation or course

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "lms.security.ContentSecurityPolicyMiddleware",
     "lms.security.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cms.fallback.TranslationFallbackMiddleware",  # after editors' redirects (responses run bottom-up)
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -30,7 +30,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("h5p/", include("h5p.urls")),
-    path("certificates/", include("certificates.urls")),
     path("webinars/callbacks/", include("webinars.callbacks")),  # called by BigBlueButton: no language prefix
 ]
 
@@ -40,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
     path("courses/", include("courses.urls")),
+    # /certificates/... (English) stays the address on credentials and QR codes; /ru/certificates/... is Russian.
+    path("certificates/", include("certificates.urls")),
     path("voting/", include("voting.urls")),
     path("webinars/", include("webinars.urls")),
     path("", include(wagtail_urls)),

@@ -19,6 +19,22 @@ from courses.blocks import LessonBodyBlock
 from courses.page_forms import CoursePageForm
 
 
+def canonical_page(page):
+    """The first-created of a page's translations (the original): one course, however many languages.
+
+    Enrolments, lesson progress and completions always point at it, whatever translation the learner used,
+    so a course is one course across its translations. The original is stable: later translations only ever
+    get larger ids, and learners' records protect it from deletion. One query, remembered on the page.
+    """
+    if getattr(page, "_canonical", None) is None:
+        if page.pk is None:  # the preview of a page never saved
+            page._canonical = page
+        else:
+            first = type(page).objects.filter(translation_key=page.translation_key).order_by("pk").first()
+            page._canonical = page if first is None or first.pk == page.pk else first
+    return page._canonical
+
+
 class Level(models.TextChoices):
     INTRODUCTORY = "introductory", _("Introductory")
     INTERMEDIATE = "intermediate", _("Intermediate")
@@ -68,10 +84,10 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
-        from courses.selectors import course_catalogue, courses_with_progress
+        from courses.selectors import catalogue_languages, course_catalogue, courses_with_progress
 
         context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None, locale=self.locale)
+        form = CatalogueFilterForm(request.GET or None, locale=self.locale, languages=catalogue_languages())
         filters = form.cleaned_data if form.is_valid() else {}
         courses = course_catalogue(index=self, **filters)
         context["filter_form"] = form
@@ -195,6 +211,10 @@ class CoursePage(Page):
 
         return CoursePageTester(user, self, course=self)
 
+    def canonical(self) -> "CoursePage":
+        """The page learners' records point at: the first of the course's translations (see ``canonical_page``)."""
+        return canonical_page(self)
+
 
 class LessonPage(Page):
     """A lesson of a course, in tree order. Lessons with graded activities complete when all are passed."""
@@ -209,8 +229,8 @@ class LessonPage(Page):
         _("required"),
         default=True,
         help_text=_(
-            "Required lessons count towards completion. A lesson with a quiz or a graded H5P activity always "
-            "counts: every graded activity of a course must be passed."
+            "Required lessons count towards completion; a required lesson with a quiz or a graded H5P activity "
+            "completes when they are passed. Optional lessons never hold completion back."
         ),
     )
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
@@ -235,7 +255,8 @@ class LessonPage(Page):
 
     @property
     def counts_for_completion(self) -> bool:
-        return self.required or bool(self.graded_block_ids())
+        """Only required lessons count: an optional lesson never holds completion back, quiz or not."""
+        return self.required
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_view_context
@@ -269,6 +290,10 @@ class LessonPage(Page):
         from courses.authoring import CoursePageTester
 
         return CoursePageTester(user, self, course=self.course())
+
+    def canonical(self) -> "LessonPage":
+        """The page learners' progress points at: the first of the lesson's translations."""
+        return canonical_page(self)
 
     def course(self) -> "CoursePage":
         """The parent course in one query (issuer included), remembered for the request."""

@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Enrolment(models.Model):
-    """A learner's place in a course. One per learner and course; leaving keeps the row (re-joining reuses it)."""
+    """A learner's place in a course. One per learner and course; leaving keeps the row (re-joining reuses it).
+
+    ``course`` (like ``lesson`` and ``course`` on progress and completions) is always the course's canonical page
+    (``CoursePage.canonical``): one enrolment covers every translation of the course.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Enrolled")
@@ -108,6 +112,8 @@ class CourseCompletion(models.Model):
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completions")
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="completions")
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
+    # The language of the translation the learner finished in: the certificate is printed in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("course completion")

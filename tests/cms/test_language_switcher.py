@@ -52,18 +52,19 @@ def test_the_russian_home_page_switches_to_the_english_home_page(client, site_pa
     assert client.post("/i18n/setlang/", fields)["Location"] == "/"
 
 
-def test_a_page_without_a_translation_switches_to_the_home_page_of_that_language(client, site_pages):
-    """An English-only page offers Russian readers the Russian home page, not a 404."""
+def test_a_page_without_a_translation_stays_where_it_is_and_says_so(client, site_pages):
+    """An English-only page offers Russian readers the page itself, in English, with a notice; never a 404."""
     site_pages["home"].add_child(
         instance=StandardPage(title="Privacy notice", slug="privacy", intro="How we handle personal data.")
     )
     assert not StandardPage.objects.get(slug="privacy").has_translation(Locale.objects.get(language_code="ru"))
 
     fields = _switch_form(client.get("/privacy/").content.decode(), "ru")
-    response = client.post("/i18n/setlang/", fields)
+    response = client.post("/i18n/setlang/", fields, follow=True)
 
-    assert response["Location"] == "/ru/"
-    assert client.get(response["Location"]).status_code == 200
+    assert response.redirect_chain == [("/ru/privacy/", 302), ("/privacy/", 302)]
+    assert response.status_code == 200
+    assert "This page is not available in Russian, so it is shown in English." in response.content.decode()
 
 
 def test_a_view_outside_the_page_tree_switches_to_the_same_view_in_the_other_language(client, site_pages):

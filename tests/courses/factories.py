@@ -86,3 +86,29 @@ def lesson_create(course, *, title=None, body=None, **fields) -> LessonPage:
     title = title or f"Lesson {number}"
     lesson = LessonPage(title=title, slug=f"lesson-{number}", body=body or [paragraph()], **fields)
     return course.add_child(instance=lesson)
+
+
+def russian_home() -> Locale:
+    """The Russian locale with the home page and catalogue translated (as the demo site has them)."""
+    russian, _created = Locale.objects.get_or_create(language_code="ru")
+    home = home_page()
+    if home.get_translation_or_none(russian) is None:
+        home.copy_for_translation(russian).save_revision().publish()
+    index = catalogue()
+    if index.get_translation_or_none(russian) is None:
+        index.copy_for_translation(russian).save_revision().publish()
+    return russian
+
+
+def translate(page, *, title=None, body=None, **fields):
+    """The page's Russian translation, published (a course's is made before its lessons')."""
+    russian = russian_home()
+    translation = page.copy_for_translation(russian).specific
+    translation.title = title or f"{page.title} (ru)"
+    if body is not None:
+        translation.body = body
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation

@@ -111,3 +111,30 @@ def test_track_pages_in_another_language_list_the_originals_until_courses_are_tr
     russian = Locale.objects.create(language_code="ru")
     titles = [course.title for course in courses_for_track(track="online-governance", locale_id=russian.pk)]
     assert titles == ["Online general meetings"]
+
+
+def test_a_russian_course_is_found_from_the_english_catalogue_in_its_translation(client, courses):
+    """Issue 8, finding 12: filtering Russian in the English catalogue lists the courses one can take in Russian."""
+    from tests.courses.factories import translate
+
+    translated = translate(courses["meetings"], title="Онлайн-собрания", language="ru")
+    response = client.get(catalogue().url, {"language": "ru"})
+    listed = response.context["page_obj"].object_list
+    assert {course.pk for course in listed} == {courses["data"].pk, translated.pk}
+    assert f'<h3 lang="ru"><a href="{translated.url}">' in response.content.decode()
+
+
+def test_a_course_is_listed_once_however_many_translations_it_has(client, courses):
+    from tests.courses.factories import translate
+
+    translate(courses["meetings"], title="Онлайн-собрания", language="ru")
+    titles = [course.title for course in client.get(catalogue().url).context["page_obj"].object_list]
+    assert sorted(titles) == ["Online general meetings", "Research data services", "Verifying images"]
+    with_russian = client.get("/ru" + catalogue().url).context["page_obj"].object_list
+    assert "Онлайн-собрания" in [course.title for course in with_russian]
+    assert len(with_russian) == 3
+
+
+def test_the_language_filter_offers_only_languages_that_have_a_course(client, courses):
+    form = client.get(catalogue().url).context["filter_form"]
+    assert [code for code, _label in form.fields["language"].choices] == ["", "en", "ru"]
