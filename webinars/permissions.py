@@ -25,7 +25,7 @@ OFFICER_PERMISSIONS = WEBINAR_PERMISSIONS | {
 }
 
 
-OFFICER_CACHE_SECONDS = 60
+OFFICER_CACHE_SECONDS = 300
 
 
 def _cached(user, name: str, compute) -> bool:
@@ -36,16 +36,33 @@ def _cached(user, name: str, compute) -> bool:
     return cache[name]
 
 
+def _officer_key(user_id) -> str:
+    return f"webinars:officer:{user_id}"
+
+
 def _is_officer(user) -> bool:
-    """Officer of any association, kept a minute in the cache: the site header asks ``access_admin`` on every page,
-    and this must not add a query to each. Only entering the admin can lag a role change by that minute: which
-    webinars a person may touch is asked afresh each time (``webinar_scope``)."""
-    key = f"webinars:officer:{user.pk}"
-    officer = django_cache.get(key)
+    """Officer of any association, kept in the cache: the site header asks ``access_admin`` on every page, and this
+    must not add a query to each. It is worked out at sign-in and again when a membership of the person changes;
+    a membership that lapses by its date is noticed within ``OFFICER_CACHE_SECONDS``, and only for entering the
+    admin: which webinars a person may touch is asked afresh each time (``webinar_scope``)."""
+    officer = django_cache.get(_officer_key(user.pk))
     if officer is None:
         officer = associations_officered_by(user).exists()
-        django_cache.set(key, officer, OFFICER_CACHE_SECONDS)
+        django_cache.set(_officer_key(user.pk), officer, OFFICER_CACHE_SECONDS)
     return officer
+
+
+def officer_cache_warm(sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: work it out now, so no page the person then opens spends a query on it."""
+    django_cache.delete(_officer_key(user.pk))
+    _is_officer(user)
+
+
+def officer_cache_forget(sender, instance, **kwargs) -> None:
+    """A membership saved or deleted: the person's officer standing is worked out again now (not on their next
+    page, which keeps the pages' query counts steady)."""
+    django_cache.delete(_officer_key(instance.user_id))
+    _is_officer(instance.user)
 
 
 class RolesBackend:

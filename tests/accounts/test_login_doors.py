@@ -52,9 +52,23 @@ def login_form_url(client, door: str) -> str:
     return response["Location"]
 
 
-def test_the_only_authentication_backend_is_allauths():
-    """No backend besides allauth's checks a password (Django's ModelBackend is not configured)."""
-    assert settings.AUTHENTICATION_BACKENDS == ["allauth.account.auth_backends.AuthenticationBackend"]
+def test_the_only_authentication_backend_is_allauths(db):
+    """No backend besides allauth's checks a password (Django's ModelBackend is not configured); any other backend
+    only grants permissions (webinars.permissions.RolesBackend) and authenticates nobody."""
+    from django.utils.module_loading import import_string
+
+    from tests.factories import UserFactory
+
+    assert settings.AUTHENTICATION_BACKENDS[0] == "allauth.account.auth_backends.AuthenticationBackend"
+    assert "django.contrib.auth.backends.ModelBackend" not in settings.AUTHENTICATION_BACKENDS
+    user = UserFactory(email="door@example.org")
+    user.set_password("a long enough passphrase")
+    user.save()
+    for path in settings.AUTHENTICATION_BACKENDS[1:]:
+        backend = import_string(path)()
+        for credentials in ({"username": user.email, "password": "a long enough passphrase"}, {"email": user.email}):
+            assert backend.authenticate(None, **credentials) is None
+        assert backend.get_user(user.pk) is None
 
 
 @pytest.mark.parametrize(("door", "next_url"), [("wagtail", "/admin/"), ("django", "/django-admin/")])
