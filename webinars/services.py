@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
@@ -408,7 +409,7 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
         client = bbb_client()
         if moderator:
             _meeting_create(client, webinar)
-        elif not client.is_meeting_running(webinar.meeting_id):
+        elif not webinar_is_running(webinar=webinar, client=client):
             return JoinResult(url=None, waiting=True)
         url = client.join_url(
             meeting_id=webinar.meeting_id,
@@ -422,11 +423,26 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
     return JoinResult(url=url, moderator=moderator)
 
 
-def webinar_is_running(*, webinar: Webinar) -> bool:
+# How long BBB's "not running yet" is trusted: a waiting room of hundreds polls every few seconds.
+NOT_RUNNING_SECONDS = 5
+
+
+def webinar_is_running(*, webinar: Webinar, client: BigBlueButton | None = None) -> bool:
+    """Whether viewers may go in. No call to BBB on the hot path: once a presenter created the meeting, our own
+    record (a session not ended) says so, and the hundreds who join in the first minute cost one query each. Before
+    that, BBB is asked, and its "no" is kept for a few seconds for everyone in the waiting room."""
+    if MeetingSession.objects.filter(webinar=webinar, ended_at__isnull=True).exists():
+        return True
+    key = f"webinars:not-running:{webinar.pk}"
+    if cache.get(key):
+        return False
     try:
-        return bbb_client().is_meeting_running(webinar.meeting_id)
+        running = (client or bbb_client()).is_meeting_running(webinar.meeting_id)
     except BigBlueButtonError as exc:
         raise _unavailable(exc) from exc
+    if not running:
+        cache.set(key, True, NOT_RUNNING_SECONDS)
+    return running
 
 
 # -------------------------------------------------------------------------------------------------- attendance
@@ -565,6 +581,7 @@ def meeting_ended(*, webinar: Webinar, at: datetime.datetime | None = None) -> b
     at = at or timezone.now()
     with transaction.atomic():
         changed = MeetingSession.objects.filter(webinar=webinar, ended_at__isnull=True).update(ended_at=at)
+        cache.delete(f"webinars:not-running:{webinar.pk}")
         if not changed:
             return False
         attendance_close(webinar=webinar, at=at)

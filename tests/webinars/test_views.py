@@ -125,6 +125,35 @@ def test_bbb_down_is_a_plain_503_page_and_nothing_is_written(client, webinar, pr
     assert status.status_code == 200 and status.json()["running"] is False and status.json()["error"]
 
 
+def test_viewers_join_a_started_meeting_without_a_call_to_bbb(client, webinar, learner, closed_port):
+    """The join storm: once a presenter started the meeting (our own record says so), hundreds of viewers join in
+    the first minute with no call to BBB each. Here BBB does not even answer, yet the viewer is let in."""
+    webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
+    webinar.save()
+    services.webinar_register(webinar=webinar, user=learner)
+    MeetingSession.objects.create(webinar=webinar, internal_meeting_id="started-by-the-presenter")
+    client.force_login(learner)
+
+    response = client.post(reverse("webinars:join", args=[webinar.pk]))
+
+    assert response.status_code == 302
+    assert f"meetingID={webinar.meeting_id}" in response["Location"]
+    assert client.get(reverse("webinars:status", args=[webinar.pk])).json() == {"running": True}
+
+
+def test_once_the_meeting_ended_viewers_are_no_longer_let_in_on_our_record(client, webinar, learner, closed_port):
+    webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
+    webinar.save()
+    services.webinar_register(webinar=webinar, user=learner)
+    MeetingSession.objects.create(webinar=webinar, internal_meeting_id="ended-already")
+    services.meeting_ended(webinar=webinar)
+    client.force_login(learner)
+
+    response = client.post(reverse("webinars:join", args=[webinar.pk]))
+
+    assert response.status_code == 503  # it asks BBB again, which does not answer here
+
+
 def test_calling_off_a_webinar_through_the_page_anonymous_wrong_role_and_right_role(
     client, webinar, presenter, learner, member
 ):
