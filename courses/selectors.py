@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
@@ -308,35 +308,3 @@ def skills_earned(*, learner) -> list[Skill]:
         if current is None or skill.locale_id == locale.pk:
             chosen[skill.translation_key] = skill
     return sorted(chosen.values(), key=lambda skill: (skill.category, skill.name))
-
-
-def course_roster(*, course: CoursePage) -> dict:
-    """Every enrolment of a course with the learner's completed lesson count and completion."""
-    lessons = course_lessons(course=course)
-    counted_ids = [lesson.pk for lesson in lessons if lesson.counts_for_completion]
-    enrolments = list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__email"))
-    done = dict(
-        LessonProgress.objects.filter(
-            lesson_id__in=counted_ids, completed_at__isnull=False, learner__enrolments__course=course
-        )
-        .values("learner_id")
-        .annotate(n=Count("id"))
-        .values_list("learner_id", "n")
-    )
-    completions = dict(CourseCompletion.objects.filter(course=course).values_list("learner_id", "completed_at"))
-    total = len(counted_ids)
-    rows = []
-    for enrolment in enrolments:
-        completed = done.get(enrolment.learner_id, 0)
-        rows.append(
-            {
-                "enrolment": enrolment,
-                "done": completed,
-                "total": total,
-                "percent": 100
-                if enrolment.learner_id in completions
-                else (round(100 * completed / total) if total else 0),
-                "completed_at": completions.get(enrolment.learner_id),
-            }
-        )
-    return {"rows": rows, "total": total}

@@ -5,14 +5,17 @@ models' ``permissions_for_user`` return; the hooks here add what a page's own te
 """
 
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.refusals import refusal_message
 from courses.authoring import course_copy_refusal, course_create_refusal, explorer_courses_for, page_delete_refusal
 from courses.models import CoursePage, Skill
+from courses.permissions import is_course_staff
 
 
 class SkillViewSet(SnippetViewSet):
@@ -60,3 +63,23 @@ def refuse_copying_a_course_in_a_name_one_may_not_issue_in(request, page):
         refusal_message(request, refusal)
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+def _dashboard_buttons(page, user, priority):
+    """The course dashboard (roster and gradebook) of a live course, for those who run it."""
+    if not page.live or not issubclass(page.specific_class or type(page), CoursePage):
+        return
+    if not is_course_staff(user=user, course=page.specific):
+        return
+    yield Button(
+        _("Participants and progress"),
+        reverse("courses:roster", args=[page.pk]),
+        icon_name="group",
+        priority=priority,
+    )
+    yield Button(_("Gradebook"), reverse("courses:gradebook", args=[page.pk]), icon_name="table", priority=priority + 1)
+
+
+@hooks.register("register_page_header_buttons")
+def course_dashboard_header_buttons(page, user, view_name, next_url=None):
+    yield from _dashboard_buttons(page, user, priority=80)
