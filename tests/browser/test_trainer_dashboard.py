@@ -123,9 +123,15 @@ def test_step_2_a_trainer_starts_a_course_previews_it_and_schedules_a_lesson(liv
     dialog.get_by_role("button", name="Save schedule").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text("has been updated").first).to_be_visible()
+    expect(page.get_by_text("Scheduled for").first).to_be_attached()  # the dialog's note: when, in which zone
+
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Schedule to publish").click()
+    expect(page.get_by_text("has been scheduled for publishing").first).to_be_visible()
     lesson.refresh_from_db()
-    scheduled = lesson.get_latest_revision_as_object().go_live_at
-    assert scheduled is not None and abs(scheduled - go_live) < timedelta(minutes=1)
+    revision = lesson.revisions.filter(approved_go_live_at__isnull=False).get()
+    assert abs(revision.approved_go_live_at - go_live) < timedelta(minutes=1)
+    assert not lesson.live
 
 
 def test_step_3_the_trainer_sees_a_learners_attempts_in_the_gradebook(live_server, page, axe, world):
