@@ -37,7 +37,9 @@ from tests.h5p.builders import build_zip, fixture_members
 
 H5P_FIXTURE = Path(settings.BASE_DIR) / "lms/demo/h5p/true-false.h5p"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: each step starts from the migrated data (the Trainers group and its rights), not the flushed
+# database a previous step leaves.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _log_in(page, live_server, user):
