@@ -127,6 +127,15 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     return subject.trainers.filter(**{user._meta.pk.name: user.pk}).exists()
 
 
+def trainer_candidates() -> QuerySet[User]:
+    """Who may be listed among a course's trainers: platform trainers and current trainers of an association, as a
+    query (``is_platform_trainer`` or ``is_association_trainer`` of some association, for a chooser's list)."""
+    association_trainers = Membership.objects.filter(membership_current_q(), role__in=TRAINER_ROLES).values("user_id")
+    return User.objects.filter(
+        Q(is_active=True) & (Q(groups__name=TRAINERS_GROUP) | Q(pk__in=association_trainers))
+    ).distinct()
+
+
 def trained_by(user: AnyUser | None, subjects: QuerySet) -> QuerySet:
     """The subjects (courses...) of ``subjects`` this person is listed among the trainers of: ``is_trainer_of`` as a
     query, for lists ("the certificates of my courses")."""

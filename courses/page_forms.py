@@ -17,15 +17,62 @@ change: the comparison is always with what learners' certificates would carry to
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Page
 
 from accounts import roles
 from accounts.models import Association
 from accounts.refusals import Refusal
 
 
-class CoursePageForm(WagtailAdminPageForm):
+def time_zone_note() -> str:
+    """ "Times are in Europe/Riga (UTC+02:00)": the zone the admin reads and shows times in (the editor's own, or
+    the site's ``TIME_ZONE``), with its offset now."""
+    offset = timezone.localtime().strftime("%z")
+    return _("Times are in %(zone)s (UTC%(offset)s).") % {
+        "zone": timezone.get_current_timezone_name(),
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }
+
+
+class AuthoringPageForm(WagtailAdminPageForm):
+    """The admin form of courses and lessons.
+
+    - A new page whose slug a sibling already uses gets the next free one (``-2``, ``-3``...). Wagtail 8's autosave
+      creates the page while its author is still typing, so starting a second course (or lesson) with the same title
+      would otherwise stop at "The slug is already in use" on an address the author never chose. An existing page
+      keeps Wagtail's refusal: renaming a published address is never done silently.
+    - The scheduling dialog says which time zone its times are in, and when the page is scheduled to go live.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        note = time_zone_note()
+        for name in ("go_live_at", "expire_at"):
+            if name in self.fields:
+                self.fields[name].help_text = note
+        scheduled = getattr(self.instance, "go_live_at", None) if self.instance.pk else None
+        if scheduled and "go_live_at" in self.fields:
+            local = timezone.localtime(scheduled)
+            when = f"{date_format(local, 'DATE_FORMAT')} {local:%H:%M} {timezone.get_current_timezone_name()}"
+            self.fields["go_live_at"].help_text = _("Scheduled for %(when)s. %(note)s") % {"when": when, "note": note}
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        parent = getattr(self, "parent_page", None)
+        if not slug or self.instance.pk or parent is None:
+            return slug
+        candidate, suffix = slug, 1
+        while not Page._slug_is_available(candidate, parent, self.instance):
+            suffix += 1
+            candidate = f"{slug}-{suffix}"
+        return candidate
+
+
+class CoursePageForm(AuthoringPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._stored = self._stored_values()
@@ -35,14 +82,30 @@ class CoursePageForm(WagtailAdminPageForm):
             issuable = roles.associations_issuable_by(user).values("pk")
             self.fields["issuer"].queryset = Association.objects.filter(Q(pk__in=issuable) | Q(pk=current))
         if "trainers" in self.fields:
-            # Co-trainers are people who author courses (the Trainers group); current ones stay selectable.
-            current = self.instance.trainers.all() if self.instance.pk else []
+            # Co-trainers are platform trainers and association trainers (accounts.roles); current ones stay.
+            current = list(self.instance.trainers.all()) if self.instance.pk else []
             self.fields["trainers"].queryset = (
                 get_user_model()
-                .objects.filter(Q(groups__name=roles.TRAINERS_GROUP) | Q(pk__in=[user.pk for user in current]))
-                .distinct()
+                .objects.filter(Q(pk__in=roles.trainer_candidates().values("pk")) | Q(pk__in=[u.pk for u in current]))
                 .order_by("display_name", "email")
             )
+            if not self.instance.pk and user is not None and user.is_authenticated and not self.is_bound:
+                self.initial["trainers"] = [user.pk]  # the author trains the course they start
+        locale_id = getattr(self.instance, "locale_id", None)
+        if locale_id is not None:
+            # A course offers skills and prerequisites of its own language (current choices stay selectable).
+            if "skills" in self.fields:
+                chosen = list(self.instance.skills.all()) if self.instance.pk else []
+                self.fields["skills"].queryset = self.fields["skills"].queryset.filter(
+                    Q(locale_id=locale_id) | Q(pk__in=[skill.pk for skill in chosen])
+                )
+            if "prerequisites" in self.fields:
+                chosen = list(self.instance.prerequisites.all()) if self.instance.pk else []
+                self.fields["prerequisites"].queryset = (
+                    self.fields["prerequisites"]
+                    .queryset.filter(Q(locale_id=locale_id) | Q(pk__in=[page.pk for page in chosen]))
+                    .exclude(pk=self.instance.pk)
+                )
 
     def _stored_values(self) -> dict | None:
         """The course as learners see it now (the database row), or None for a new course."""

@@ -445,38 +445,6 @@ def skills_earned(*, learner) -> list[Skill]:
     return sorted(chosen.values(), key=lambda skill: (skill.category, skill.name))
 
 
-def course_roster(*, course: CoursePage) -> dict:
-    """Every enrolment of a course (in any of its translations) with the learner's completed lesson count."""
-    course = course.canonical()
-    counted_ids = [lesson.pk for lesson in course_lessons(course=course) if lesson.counts_for_completion]
-    enrolments = list(Enrolment.objects.filter(course=course).select_related("learner").order_by("learner__email"))
-    done = dict(
-        LessonProgress.objects.filter(
-            lesson_id__in=counted_ids, completed_at__isnull=False, learner__enrolments__course=course
-        )
-        .values("learner_id")
-        .annotate(n=Count("id"))
-        .values_list("learner_id", "n")
-    )
-    completions = dict(CourseCompletion.objects.filter(course=course).values_list("learner_id", "completed_at"))
-    total = len(counted_ids)
-    rows = []
-    for enrolment in enrolments:
-        completed = done.get(enrolment.learner_id, 0)
-        rows.append(
-            {
-                "enrolment": enrolment,
-                "done": completed,
-                "total": total,
-                "percent": 100
-                if enrolment.learner_id in completions
-                else (round(100 * completed / total) if total else 0),
-                "completed_at": completions.get(enrolment.learner_id),
-            }
-        )
-    return {"rows": rows, "total": total}
-
-
 def catalogue_for(*, language_code: str) -> CourseIndexPage | None:
     """The live course catalogue in that language, else any live one: what the header's "Courses" opens. One query
     (the language is matched inside it, not looked up first: the header runs this on every page)."""

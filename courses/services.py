@@ -54,7 +54,8 @@ def enrolment_create(*, learner: User, course: CoursePage, actor: User | None = 
             enrolment.left_at = None
             enrolment.enrolled_at = now
             enrolment.enrolled_by = actor if by_staff else None
-            enrolment.save(update_fields=["status", "left_at", "enrolled_at", "enrolled_by"])
+            enrolment.left_by = None
+            enrolment.save(update_fields=["status", "left_at", "left_by", "enrolled_at", "enrolled_by"])
         return enrolment
 
 
@@ -67,7 +68,36 @@ def enrolment_leave(*, learner: User, course: CoursePage) -> Enrolment:
         raise Refusal.conflict(_("You are not enrolled in this course."), code="not_enrolled")
     enrolment.status = Enrolment.Status.LEFT
     enrolment.left_at = timezone.now()
-    enrolment.save(update_fields=["status", "left_at"])
+    enrolment.left_by = None
+    enrolment.save(update_fields=["status", "left_at", "left_by"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_remove(*, actor: User, course: CoursePage, learner: User) -> Enrolment:
+    """Course staff un-enrol a learner: the enrolment ends (who and when are kept on it); progress, attempts,
+    completion and certificate are kept, so enrolling them again continues where they stopped.
+
+    Refused (nothing changed): the actor does not run the course, or the learner is not enrolled.
+    """
+    course = course.canonical()  # the one enrolment of every translation is kept on the original
+    if not is_course_staff(user=actor, course=course):
+        raise Refusal(
+            _("Only trainers of the course and officers of its association un-enrol participants."),
+            code="not_course_staff",
+        )
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().filter(learner=learner, course=course).first()
+        if enrolment is None or not enrolment.is_active:
+            raise Refusal.conflict(
+                _("%(person)s is not enrolled in this course.") % {"person": learner.get_full_name() or learner.email},
+                code="not_enrolled",
+            )
+        enrolment.status = Enrolment.Status.LEFT
+        enrolment.left_at = timezone.now()
+        enrolment.left_by = actor
+        enrolment.save(update_fields=["status", "left_at", "left_by"])
+    logger.info("enrolment %s ended by %s", enrolment.pk, actor.pk)
     return enrolment
 
 

@@ -1,20 +1,26 @@
-"""Views for what is not a page: enrol, leave, mark complete, quiz submission, roster and My learning."""
+"""Views for what is not a page: enrol, leave, mark complete, quiz submission, My learning, and the trainer's course
+dashboard (roster, one learner's attempts, un-enrol, gradebook, CSV exports)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.refusals import Refusal, refusal_message
+from courses.dashboard import course_gradebook, course_roster, learner_attempts
+from courses.exports import gradebook_csv, roster_csv
 from courses.forms import EnrolByEmailForm
 from courses.models import CoursePage, LessonPage
 from courses.permissions import is_course_staff
-from courses.selectors import course_roster, learning_dashboard
+from courses.selectors import learning_dashboard
 from courses.services import (
     enrolment_create,
     enrolment_leave,
+    enrolment_remove,
     lesson_complete,
     quiz_attempt_submit,
 )
@@ -90,12 +96,24 @@ def quiz_submit(request, lesson_id: int, block_id: str):
     return redirect(f"{lesson.url}#quiz-{block_id}")
 
 
+def _course_run_by(user, course_id: int) -> CoursePage:
+    """The live course, if this person runs it (its trainers, officers of its issuer, site administrators)."""
+    course = _live_course(course_id)
+    if not is_course_staff(user=user, course=course):
+        raise PermissionDenied
+    return course
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request, course_id: int):
-    course = _live_course(course_id)
-    if not is_course_staff(user=request.user, course=course):
-        raise PermissionDenied
+    course = _course_run_by(request.user, course_id)
     form = EnrolByEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         learner = form.cleaned_data["learner"]
@@ -108,6 +126,61 @@ def roster(request, course_id: int):
             return redirect("courses:roster", course_id=course.pk)
     context = {"course": course, "form": form, **course_roster(course=course)}
     return render(request, "courses/roster.html", context)
+
+
+@login_required
+def roster_export(request, course_id: int):
+    course = _course_run_by(request.user, course_id)
+    return _csv_response(roster_csv(course_roster(course=course)), f"participants-{course.pk}.csv")
+
+
+def _participant(course: CoursePage, learner_id: int):
+    """A learner who is or was enrolled in the course (404 for anyone else: the roster never listed them)."""
+    return get_object_or_404(get_user_model(), pk=learner_id, enrolments__course=course.canonical())
+
+
+@login_required
+def participant(request, course_id: int, learner_id: int):
+    course = _course_run_by(request.user, course_id)
+    learner = _participant(course, learner_id)
+    context = {"course": course, "learner": learner, **learner_attempts(course=course, learner=learner)}
+    return render(request, "courses/participant.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_remove(request, course_id: int, learner_id: int):
+    """GET: what un-enrolling will do, and a button; POST: do it."""
+    course = _course_run_by(request.user, course_id)
+    learner = _participant(course, learner_id)
+    if request.method == "POST":
+        try:
+            enrolment_remove(actor=request.user, course=course, learner=learner)
+        except Refusal as error:
+            refusal_message(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is no longer enrolled in “%(title)s”.")
+                % {"person": learner.get_full_name() or learner.email, "title": course.title},
+            )
+        return redirect("courses:roster", course_id=course.pk)
+    enrolment = learner.enrolments.get(course=course)
+    return render(
+        request, "courses/participant_remove.html", {"course": course, "learner": learner, "enrolment": enrolment}
+    )
+
+
+@login_required
+def gradebook(request, course_id: int):
+    course = _course_run_by(request.user, course_id)
+    return render(request, "courses/gradebook.html", {"course": course, **course_gradebook(course=course)})
+
+
+@login_required
+def gradebook_export(request, course_id: int):
+    course = _course_run_by(request.user, course_id)
+    return _csv_response(gradebook_csv(course_gradebook(course=course)), f"gradebook-{course.pk}.csv")
 
 
 @login_required

@@ -6,9 +6,11 @@ models' ``permissions_for_user`` return; the hooks here add what a page's own te
 
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -16,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from accounts.refusals import refusal_message
 from courses.authoring import course_copy_refusal, course_create_refusal, explorer_courses_for, page_delete_refusal
 from courses.models import CoursePage, Skill
+from courses.permissions import is_course_staff
 
 
 class SkillViewSet(SnippetViewSet):
@@ -81,3 +84,23 @@ def refuse_copying_a_course_in_a_name_one_may_not_issue_in(request, page):
 def quiz_editor_js():
     """Shows a question's options or its True/False answer (and that field's help text) by its kind."""
     return format_html('<script src="{}" defer></script>', static("courses/quiz-editor.js"))
+
+
+def _dashboard_buttons(page, user, priority):
+    """The course dashboard (roster and gradebook) of a live course, for those who run it."""
+    if not page.live or not issubclass(page.specific_class or type(page), CoursePage):
+        return
+    if not is_course_staff(user=user, course=page.specific):
+        return
+    yield Button(
+        _("Participants and progress"),
+        reverse("courses:roster", args=[page.pk]),
+        icon_name="group",
+        priority=priority,
+    )
+    yield Button(_("Gradebook"), reverse("courses:gradebook", args=[page.pk]), icon_name="table", priority=priority + 1)
+
+
+@hooks.register("register_page_header_buttons")
+def course_dashboard_header_buttons(page, user, view_name, next_url=None):
+    yield from _dashboard_buttons(page, user, priority=80)

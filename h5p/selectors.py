@@ -3,6 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
+
 from h5p.models import H5PAttempt, H5PPackage, H5PUserState, XAPIStatement
 
 
@@ -21,6 +23,47 @@ def attempts_best_for(*, user, context_keys: Iterable[str]) -> dict[str, H5PAtte
     for attempt in attempts:
         best.setdefault(attempt.context_key, attempt)
     return best
+
+
+def attempts_in_contexts(*, context_keys: Iterable[str], user_ids: Iterable[int] | None = None) -> list[H5PAttempt]:
+    """Every attempt in the given contexts (of the given users when ``user_ids`` is not None), oldest first, in one
+    query: what a course's gradebook and per-learner page read."""
+    keys = {key for key in context_keys if key}
+    if not keys:
+        return []
+    attempts = H5PAttempt.objects.filter(context_key__in=keys)
+    if user_ids is not None:
+        attempts = attempts.filter(user_id__in=list(user_ids))
+    return list(attempts.order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptTotals:
+    count: int
+    best_scaled: float
+    last_at: object  # datetime
+
+
+def attempt_totals(*, context_keys: Iterable[str], user_ids) -> dict[tuple[int, str], AttemptTotals]:
+    """Per (user id, context key): how many attempts, the best scaled score and when the last was recorded.
+
+    One aggregate query whatever the number of users; ``user_ids`` may be a list or a ``values("...")`` subquery.
+    """
+    keys = {key for key in context_keys if key}
+    if not keys:
+        return {}
+    rows = (
+        H5PAttempt.objects.filter(context_key__in=keys, user_id__in=user_ids)
+        .order_by()
+        .values("user_id", "context_key")
+        .annotate(count=Count("pk"), best=Max("scaled_score"), last=Max("created_at"))
+    )
+    return {
+        (row["user_id"], row["context_key"]): AttemptTotals(
+            count=row["count"], best_scaled=row["best"], last_at=row["last"]
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +94,14 @@ def user_state_get(*, user, package: H5PPackage, context_key: str, data_type: st
         .values_list("data", flat=True)
         .first()
     )
+
+
+def package_titles(*, package_ids: Iterable[int]) -> dict[int, str]:
+    """Titles of packages by id, in one query (none for no ids)."""
+    ids = {pk for pk in package_ids if isinstance(pk, int)}
+    if not ids:
+        return {}
+    return dict(H5PPackage.objects.filter(pk__in=ids).values_list("pk", "title"))
 
 
 def packages_with_results(*, packages: Iterable[H5PPackage]) -> list[H5PPackage]:

@@ -16,7 +16,7 @@ from wagtail.search import index
 from cms.blocks import BaseStreamBlock
 from cms.tracks import Track
 from courses.blocks import LessonBodyBlock
-from courses.page_forms import CoursePageForm
+from courses.page_forms import AuthoringPageForm, CoursePageForm
 
 
 def canonical_page(page):
@@ -182,6 +182,8 @@ class CoursePage(Page):
     base_form_class = CoursePageForm
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    # Lessons are listed in the admin as learners meet them (outline order), not by their last change.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")
@@ -238,6 +240,7 @@ class LessonPage(Page):
     content_panels = Page.content_panels + [FieldPanel("section"), FieldPanel("required"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
 
+    base_form_class = AuthoringPageForm
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 

@@ -36,6 +36,15 @@ class Enrolment(models.Model):
     )
     enrolled_at = models.DateTimeField(_("enrolled"))
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("un-enrolled by"),
+        help_text=_("Who ended the enrolment; empty when learners left themselves."),
+    )
 
     class Meta:
         verbose_name = _("enrolment")

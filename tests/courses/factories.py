@@ -112,3 +112,16 @@ def translate(page, *, title=None, body=None, **fields):
     translation.save_revision().publish()
     translation.refresh_from_db()
     return translation
+
+
+def h5p_answered(*, package_id: int, context_key: str, raw: int) -> dict:
+    """The xAPI statement the H5P player sends after Check, scored ``raw`` out of 1."""
+    from h5p.services import activity_iri
+
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"name": "Someone", "mbox": "mailto:someone@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "object": {"id": activity_iri(package_id=package_id, context_key=context_key), "objectType": "Activity"},
+        "result": {"score": {"min": 0, "max": 1, "raw": raw}, "completion": True, "success": raw == 1},
+    }

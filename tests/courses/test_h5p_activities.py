@@ -68,16 +68,10 @@ def _post_answer(client, lesson_key, raw):
     from django.urls import reverse
 
     from h5p.models import H5PPackage
-    from h5p.services import activity_iri
+    from tests.courses.factories import h5p_answered
 
     package = H5PPackage.objects.get()
-    statement = {
-        "id": str(uuid.uuid4()),
-        "actor": {"name": "Someone", "mbox": "mailto:someone@example.org"},
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
-        "object": {"id": activity_iri(package_id=package.pk, context_key=lesson_key), "objectType": "Activity"},
-        "result": {"score": {"min": 0, "max": 1, "raw": raw}, "completion": True, "success": raw == 1},
-    }
+    statement = h5p_answered(package_id=package.pk, context_key=lesson_key, raw=raw)
     body = json.dumps({"package": package.pk, "context": lesson_key, "statement": statement})
     return client.post(reverse("h5p:xapi"), body, content_type="application/json")
 
