@@ -71,6 +71,18 @@ def _live_server_serialises_shared_sqlite():
     LiveServerThread.server_class = original
 
 
+@pytest.fixture
+def migrations_restored():
+    """For a test that migrates an app back and forth: afterwards the whole schema is at the latest migrations again
+    (a test that stops at its own migration would leave the other branches' later ones unapplied)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -13,7 +13,7 @@ AFTER = [("certificates", "0004_awarded_on_export_include_revoked")]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_existing_certificates_are_awarded_on_their_issue_date():
+def test_existing_certificates_are_awarded_on_their_issue_date(migrations_restored):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps

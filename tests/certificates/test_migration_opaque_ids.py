@@ -10,7 +10,7 @@ AFTER = [("certificates", "0003_opaque_ids_status_list_pending_names")]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_existing_certificates_get_ids_indexes_and_lose_printed_emails():
+def test_existing_certificates_get_ids_indexes_and_lose_printed_emails(migrations_restored):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
