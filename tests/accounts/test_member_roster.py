@@ -120,8 +120,9 @@ def test_roster_query_count_is_the_same_for_3_and_60_members(
     small, response = _queries(client, roster_url())
     assert len(response.context["page"].object_list) == 3
     # Ours: session, user, association, access, page count, counts, page rows (7); the rest is the site
-    # layout (navigation and footer settings, admin permissions), which other apps own and may grow a little.
-    assert small <= 20
+    # layout (header sections, navigation and footer settings, admin permissions, Wagtail's user bar for officers),
+    # which other apps own and may grow a little. Measured 22 (the site header's catalogue and Voting link).
+    assert small <= 22
     MembershipFactory.create_batch(57, association=association)
     with django_assert_max_num_queries(small):
         response = client.get(roster_url())

@@ -113,7 +113,7 @@ def test_the_history_shows_labels_and_formatted_values(client, association_admin
     history = page[page.index('id="history-heading"') :]
     assert "vote_weight" not in history and "1.000" not in history and "2.500" not in history
     assert "Vote weight: 1; Valid until: No end date" in history
-    assert "Vote weight: 2.5; Valid until: June 30, 2099" in history
+    assert "Vote weight: 2.5; Valid until: 30 June 2099" in history
     assert "Role: Board member" in history
 
 
@@ -146,7 +146,7 @@ def test_the_roster_shows_weights_and_dates_as_the_member_page_does(client, asso
     client.force_login(association_admin)
     page = client.get(reverse("accounts:member_list", kwargs={"slug": association.slug})).content.decode()
     assert "2.500" not in page and "06/30/2099" not in page
-    assert ">2.5<" in page and "June 30, 2099" in page
+    assert ">2.5<" in page and "30 June 2099" in page
 
 
 def test_a_confirmation_that_does_not_apply_goes_back_to_the_member_page_and_says_so(client, association_admin, member):

@@ -38,7 +38,10 @@ def test_a_learner_without_a_name_gives_it_and_gets_the_certificate(
     field.fill("=HYPERLINK(1)")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text(re.compile("A name may not begin with =, \\+, - or @"))).to_be_visible()
+    # Once in the error summary at the top (a link to the field), once next to the field.
+    refusal = "A name may not begin with =, \\+, - or @"
+    expect(page.get_by_role("link", name=re.compile(f"Your name on certificates: {refusal}"))).to_be_visible()
+    expect(page.get_by_text(re.compile(f"^Error: {refusal}"))).to_be_visible()
     assert not axe(page), "the name page with an error"
 
     page.get_by_label(re.compile("Your name on certificates")).fill("Nora Nameless")

@@ -20,7 +20,8 @@ def trainer(site_pages):
 
 def test_the_trainers_group_has_admin_access_and_media_rights_but_no_settings_or_users(db):
     """The data migrations' group: admin access, image and document add/change/choose, H5P content packages
-    (h5p's migration; never library code), nothing else."""
+    (h5p's migration; never library code), Wagtail's "Translate" action (courses' migration: the page's tester
+    still decides which pages), nothing else."""
     group = Group.objects.get(name=TRAINERS_GROUP)
 
     assert set(group.permissions.values_list("codename", flat=True)) == {
@@ -29,6 +30,7 @@ def test_the_trainers_group_has_admin_access_and_media_rights_but_no_settings_or
         "change_h5ppackage",
         "view_h5ppackage",
         "choose_h5ppackage",
+        "submit_translation",
     }
     collection_codenames = set(
         GroupCollectionPermission.objects.filter(group=group).values_list("permission__codename", flat=True)
