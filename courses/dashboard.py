@@ -11,7 +11,7 @@ quiz block, or an H5P block marked graded, in outline order.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
 
 from courses.h5p_activities import context_key
@@ -241,7 +241,11 @@ def learner_attempts(*, course: CoursePage, learner) -> dict:
     lessons = course_lessons(course=course)
     activities = graded_activities(lessons=lessons)
     enrolment = Enrolment.objects.filter(course=course, learner=learner).first()
-    progress_rows = list(LessonProgress.objects.filter(learner=learner, lesson__in=[lesson.pk for lesson in lessons]))
+    progress_rows = list(
+        LessonProgress.objects.filter(learner=learner, lesson__in=[lesson.pk for lesson in lessons]).annotate(
+            lesson_key=F("lesson__translation_key")
+        )
+    )
     completion = CourseCompletion.objects.filter(course=course, learner=learner).first()
     progress = progress_build(lessons=lessons, rows=progress_rows, completion=completion)
     quiz_attempts: dict[tuple[int, str], list[QuizAttempt]] = {}

@@ -95,12 +95,14 @@ def courses_with_progress(*, user, courses) -> list[CoursePage]:
         course.viewer_progress = None
     if not user.is_authenticated or not courses:
         return courses
-    enrolled_ids = set(
+    enrolled_keys = set(
         Enrolment.objects.filter(
-            learner=user, status=Enrolment.Status.ACTIVE, course_id__in=[course.pk for course in courses]
-        ).values_list("course_id", flat=True)
+            learner=user,
+            status=Enrolment.Status.ACTIVE,
+            course__translation_key__in=[course.translation_key for course in courses],
+        ).values_list("course__translation_key", flat=True)
     )
-    enrolled = [course for course in courses if course.pk in enrolled_ids]
+    enrolled = [course for course in courses if course.translation_key in enrolled_keys]
     if not enrolled:
         return courses
     for course, progress in zip(enrolled, progress_of_many(user=user, courses=enrolled), strict=True):
@@ -109,21 +111,24 @@ def courses_with_progress(*, user, courses) -> list[CoursePage]:
 
 
 def progress_of_many(*, user, courses) -> list[CourseProgress]:
-    """A learner's progress in each of ``courses`` (in order), in three queries whatever their number."""
+    """A learner's progress in each of ``courses`` (in order), in three queries whatever their number.
+
+    Any translation of a course may be given: records point at its original, so they are matched by translation key.
+    """
     completions = {
-        completion.course_id: completion
-        for completion in CourseCompletion.objects.filter(learner=user, course_id__in=[course.pk for course in courses])
+        completion.course_key: completion
+        for completion in CourseCompletion.objects.filter(
+            learner=user, course__translation_key__in=[course.translation_key for course in courses]
+        ).annotate(course_key=F("course__translation_key"))
     }
     lessons_by_course = _lessons_by_course(courses)
-    lesson_ids = [lesson.pk for lessons in lessons_by_course.values() for lesson in lessons]
-    rows_by_lesson = {
-        row.lesson_id: row for row in LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids)
-    }
+    keys = {lesson.translation_key for lessons in lessons_by_course.values() for lesson in lessons}
+    rows_by_key = {row.lesson_key: row for row in progress_rows(user=user, keys=keys)} if keys else {}
     result = []
     for course in courses:
         lessons = lessons_by_course.get(course.pk, [])
-        rows = [rows_by_lesson[lesson.pk] for lesson in lessons if lesson.pk in rows_by_lesson]
-        result.append(progress_build(lessons=lessons, rows=rows, completion=completions.get(course.pk)))
+        rows = [rows_by_key[lesson.translation_key] for lesson in lessons if lesson.translation_key in rows_by_key]
+        result.append(progress_build(lessons=lessons, rows=rows, completion=completions.get(course.translation_key)))
     return result
 
 

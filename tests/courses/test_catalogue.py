@@ -121,7 +121,7 @@ def test_a_russian_course_is_found_from_the_english_catalogue_in_its_translation
     response = client.get(catalogue().url, {"language": "ru"})
     listed = response.context["page_obj"].object_list
     assert {course.pk for course in listed} == {courses["data"].pk, translated.pk}
-    assert f'<h3 lang="ru"><a href="{translated.url}">' in response.content.decode()
+    assert f'<h3 class="course-card__title" lang="ru"><a href="{translated.url}">' in response.content.decode()
 
 
 def test_a_course_is_listed_once_however_many_translations_it_has(client, courses):
