@@ -21,16 +21,20 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The query count of each page today (measured 2026-11-29 on the small size). The target is at most 12 per page
 # (issue 12): lower a number here when a page gets cheaper, never raise it without saying why.
+# Raised on 2026-11-29 when the site header got its Courses link (the catalogue in the reader's language: +1 on
+# every page) and, for members, the polls waiting for their vote (+1) and the membership check behind the Voting
+# link (+1); and when a course became one course across its translations (its original looked up: +1 on the
+# lesson, course and My learning pages, +2 on the catalogue for its languages).
 PINNED = {
-    "home": 17,
-    "track": 19,
-    "catalogue": 23,
-    "course": 25,
-    "lesson": 38,
-    "my_learning": 19,
-    "my_certificates": 19,
-    "webinar": 20,
-    "poll": 19,
+    "home": 18,
+    "track": 20,
+    "catalogue": 25,
+    "course": 26,
+    "lesson": 41,
+    "my_learning": 22,
+    "my_certificates": 21,
+    "webinar": 22,
+    "poll": 21,
 }
 # Pages whose count grows with the data today (xfail, strict: a fix makes the test pass and must remove the entry).
 VARIES_WITH_SIZE: dict[str, str] = {}
