@@ -14,6 +14,9 @@ from accounts.templatetags.figures import number_display
 
 register = template.Library()
 
+# The order a membership's terms are read in, whatever order the audit row stores them in.
+_ORDER = ["role", "status", "vote_weight", "valid_until"]
+
 
 def _label(key: str) -> str:
     for model in (Membership, User):
@@ -46,4 +49,6 @@ def membership_values(values) -> list[tuple[str, str]]:
     """An audit row's before or after, as (label, value) pairs in the active language."""
     if not isinstance(values, dict):
         return []
-    return [(_label(key), _value(key, value)) for key, value in values.items()]
+    # In a fixed order: PostgreSQL's jsonb does not keep the order the keys were written in.
+    keys = sorted(values, key=lambda key: (_ORDER.index(key) if key in _ORDER else len(_ORDER), key))
+    return [(_label(key), _value(key, values[key])) for key in keys]
