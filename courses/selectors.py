@@ -10,7 +10,8 @@ from operator import or_
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from certificates.transcripts import cpd_hours_per_year
@@ -387,41 +388,58 @@ def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
 
 
 def learning_dashboard(*, user) -> dict:
-    """My learning: courses in progress (with progress and where to resume), completed courses, skills earned."""
+    """My learning: courses in progress (with progress and where to resume), completed courses, skills earned.
+
+    Records are kept on each course's original; each course is shown in the reader's language where it has a live
+    translation in it (title, link, lessons to resume), else as it is.
+    """
     enrolments = list(
         Enrolment.objects.filter(learner=user, status=Enrolment.Status.ACTIVE)
-        .select_related("course", "course__issuer")
+        .select_related("course", "course__issuer", "course__locale")
         .order_by("course__title")
     )
-    courses = [enrolment.course for enrolment in enrolments]
-    completions = {
-        completion.course_id: completion
-        for completion in CourseCompletion.objects.filter(learner=user).select_related("course")
-    }
-    lessons_by_course = _lessons_by_course(courses)
-    rows_by_lesson = {}
-    lesson_ids = [lesson.pk for lessons in lessons_by_course.values() for lesson in lessons]
-    rows = LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids).annotate(
-        lesson_key=F("lesson__translation_key")
+    completions = list(
+        CourseCompletion.objects.filter(learner=user)
+        .select_related("course", "course__locale")
+        .order_by("-completed_at")
     )
-    for row in rows if lesson_ids else []:
-        rows_by_lesson[row.lesson_id] = row
+    shown = courses_in_active_language([enrolment.course for enrolment in enrolments] + [c.course for c in completions])
+    completed_ids = {completion.course_id for completion in completions}
+    courses = [shown[enrolment.course.pk] for enrolment in enrolments if enrolment.course.pk not in completed_ids]
+    lessons_by_course = _lessons_by_course(courses)
+    keys = {lesson.translation_key for lessons in lessons_by_course.values() for lesson in lessons}
+    rows = list(progress_rows(user=user, keys=keys)) if keys else []
     in_progress = []
     for course in courses:
-        if course.pk in completions:
-            continue
         lessons = lessons_by_course.get(course.pk, [])
-        progress = progress_build(
-            lessons=lessons, rows=[rows_by_lesson[lesson.pk] for lesson in lessons if lesson.pk in rows_by_lesson]
-        )
+        lesson_keys = {lesson.translation_key for lesson in lessons}
+        progress = progress_build(lessons=lessons, rows=[row for row in rows if row.lesson_key in lesson_keys])
         in_progress.append({"course": course, "progress": progress})
-    completed = sorted(completions.values(), key=lambda completion: completion.completed_at, reverse=True)
+    completed = [
+        {"course": shown[completion.course.pk], "completed_at": completion.completed_at} for completion in completions
+    ]
     return {
         "in_progress": in_progress,
         "completed": completed,
         "skills": skills_earned(learner=user),
         "cpd": cpd_chart(cpd_hours_per_year(user=user)),
     }
+
+
+def courses_in_active_language(courses) -> dict[int, CoursePage]:
+    """Each course's live translation in the active language (the course itself when it has none), keyed by the
+    given course's id. One query, none when every course is already in that language (``locale`` loaded)."""
+    language = get_supported_content_language_variant(get_language())
+    others = [course for course in courses if course.locale.language_code != language]
+    found = {}
+    if others:
+        found = {
+            translation.translation_key: translation
+            for translation in CoursePage.objects.live()
+            .filter(translation_key__in={course.translation_key for course in others}, locale__language_code=language)
+            .select_related("issuer", "locale")
+        }
+    return {course.pk: found.get(course.translation_key, course) for course in courses}
 
 
 def _lessons_by_course(courses) -> dict[int, list[LessonPage]]:

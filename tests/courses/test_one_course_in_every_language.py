@@ -172,3 +172,20 @@ def test_in_a_russian_lesson_untranslated_blocks_carry_lang_en_and_the_default_q
     assert "Проверьте себя" in quiz
     assert "Check your understanding" not in quiz
     assert '<div lang="en">' not in quiz  # the Russian quiz is its own block
+
+
+def test_my_learning_shows_the_course_in_the_readers_language_with_the_progress_made_in_another(
+    client, enrolled, course, russian_course, reading_lesson
+):
+    """Enrolled and progressing in English, a Russian reader's My learning shows the Russian title, its link and
+    the Russian lesson to resume; an English reader still sees the original."""
+    lesson_complete(learner=enrolled, lesson=reading_lesson)
+    client.force_login(enrolled)
+
+    url = reverse("courses:learning")  # before a Russian request leaves Russian active for reverse()
+    russian = client.get("/ru" + url).content.decode()
+    english = client.get(url).content.decode()
+
+    assert "Проверка источников" in russian and f'href="{russian_course.url}"' in russian
+    assert _lesson_ru(russian_course, "Тест").url in russian  # where to resume, in Russian
+    assert course.title in english and "Проверка источников" not in english
