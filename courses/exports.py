@@ -6,9 +6,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection): such text cells get a leading
-# apostrophe, which spreadsheets show as text and do not evaluate.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from accounts.validators import spreadsheet_text
 
 
 def csv_cell(value) -> str | int:
@@ -21,8 +19,7 @@ def csv_cell(value) -> str | int:
         return value
     if hasattr(value, "isoformat"):
         return timezone.localtime(value).isoformat(timespec="minutes") if hasattr(value, "hour") else value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_text(str(value))
 
 
 def _csv(rows) -> str:
