@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous Wagtail pages served whole from the cache: inside CSRF (a hit's forms get the reader's token and
+    # cookie), outside everything else (their headers are stored with the page).
+    "lms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +144,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lis-commons"}
     )
 }
+
+# Anonymous pages (Wagtail's home, tracks, catalogue, courses...) are served whole from the cache for this many
+# seconds at most; editors' changes drop them at once (lms.page_cache). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+if PAGE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured(f"PAGE_CACHE_SECONDS={PAGE_CACHE_SECONDS} must be 0 (off) or more.")
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"

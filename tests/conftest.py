@@ -30,6 +30,18 @@ def _session_media_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _page_cache_off():
+    """The anonymous page cache (lms.page_cache) is off in tests: a page cached by one test must not be served to
+    another after its data was rolled back. Tests of the cache turn it on (``settings.PAGE_CACHE_SECONDS = 300``)."""
+    from django.test import override_settings
+
+    override = override_settings(PAGE_CACHE_SECONDS=0)
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _live_server_serialises_shared_sqlite():
     """With in-memory SQLite the live server's request threads all use the test's one connection (Django shares it):
     two requests at once (the browser posting an xAPI statement while it fetches another URL) interleave their
