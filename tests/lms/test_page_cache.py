@@ -8,7 +8,7 @@ from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from cms.models import MenuLink, NavigationSettings, StandardPage
-from courses.models import CoursePage, CourseIndexPage, Skill
+from courses.models import CourseIndexPage, CoursePage, Skill
 from lms.page_cache import HEADER
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
