@@ -67,6 +67,14 @@ def wrk(url: str, *, duration: int, connections: int, cookie: str | None) -> dic
     return {**wrk_parse(output), "load": load()}
 
 
+def page_cache_state(url: str, *, cookie: str | None) -> str:
+    """What the page cache answered one request to ``url`` (``X-Page-Cache``: hit, miss, or empty: rendered)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (loopback)
+        response.read()
+        return response.headers.get("X-Page-Cache", "")
+
+
 def _wait_until_up(base: str, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -96,12 +104,20 @@ def run(*, env: dict, inprocess: dict, duration: int, warmup: int, connections: 
             url = base + path
             wrk(url, duration=warmup, connections=connections, cookie=cookie)
             wrk(minimal_url, duration=warmup, connections=connections, cookie=cookie)
+            served = page_cache_state(url, cookie=cookie)
             page = wrk(url, duration=duration, connections=connections, cookie=cookie)
             minimal = wrk(minimal_url, duration=duration, connections=connections, cookie=cookie)
             ratio = page["req_per_s"] / minimal["req_per_s"] if minimal["req_per_s"] else 0.0
-            results["pages"][name] = {"url": path, "page": page, "minimal": minimal, "ratio": ratio}
+            results["pages"][name] = {
+                "url": path,
+                "page_cache": served,
+                "page": page,
+                "minimal": minimal,
+                "ratio": ratio,
+            }
             print(
-                f"  {name:16} {page['req_per_s']:8.1f} req/s  p50 {page['p50_ms']} ms  p99 {page['p99_ms']} ms  "
+                f"  {name:16} {served or 'rendered':8} {page['req_per_s']:8.1f} req/s  "
+                f"p50 {page['p50_ms']} ms  p99 {page['p99_ms']} ms  "
                 f"minimal {minimal['req_per_s']:.1f} req/s  ratio {ratio:.4f}  "
                 f"non-2xx {page['non_2xx_3xx']}  load {page['load']}",
                 flush=True,
