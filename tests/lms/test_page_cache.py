@@ -244,3 +244,40 @@ def test_a_page_cache_of_zero_seconds_is_off(client, site_pages, settings, djang
     assert HEADER not in response
     with django_assert_max_num_queries(100):
         client.get("/about/")
+
+
+def test_a_page_published_on_schedule_drops_the_cached_pages(client, site_pages):
+    """Scheduled publishing (beat's cms.publish_scheduled) sends Wagtail's page_published like an editor's publish."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.tasks import pages_publish_scheduled
+
+    client.get("/about/")
+    about = site_pages["about"]
+    about.title = "About, as scheduled"
+    about.go_live_at = timezone.now() - timedelta(minutes=1)
+    about.save_revision(approved_go_live_at=about.go_live_at)
+    assert "About, as scheduled" not in client.get("/about/").content.decode()  # a draft is not shown
+
+    pages_publish_scheduled.delay()
+
+    assert "About, as scheduled" in client.get("/about/").content.decode()
+
+
+def test_a_page_showing_the_csrf_token_outside_a_form_field_is_not_stored(rf):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from lms.page_cache import _entry
+
+    request = rf.get("/")
+    token = get_token(request)
+    assert _entry(request, HttpResponse(f'<div data-token="{token}"></div>'), "generation") is None
+    assert _entry(request, HttpResponse(f"<p>{request.META['CSRF_COOKIE']}</p>"), "generation") is None
+
+    form = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    _generation, parts, _headers = _entry(request, HttpResponse(f"<form>{form}</form>"), "generation")
+    assert token.encode() not in b"".join(parts)
+    assert len(parts) == 2
