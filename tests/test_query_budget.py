@@ -5,6 +5,9 @@ The data is the benchmark's own (bench/data.py: the demo, a learner with progres
 learners, enrolments, webinars, registrations, polls and ballots), built once for the module inside a transaction
 that is rolled back at the end, measured at the small size, grown to the small plus the middle size and measured
 again, then the lesson is given five H5P blocks instead of one.
+
+The counts are the render's: ``bench.queries.page_queries`` turns the anonymous page cache (lms.page_cache) off, so
+an anonymous page is rendered, not served from the cache (a hit costs no query; tests/lms/test_page_cache.py).
 """
 
 import pytest
