@@ -142,6 +142,11 @@ CACHES = {
     )
 }
 
+# Sessions are read from the cache and written through to the database: no session query on a signed-in request,
+# and a cache miss (eviction, restart) falls back to the database. The cache is shared by every worker in
+# production (REDIS_CACHE_URL, required there), so a logout on one node ends the session on all of them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
 # One way in: allauth's backend (a ModelBackend, so permissions work) behind allauth's login view, which applies
