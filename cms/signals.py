@@ -13,9 +13,14 @@ from cms.models import FooterLink, FooterText, MenuLink, NavigationSettings
 CHROME_MODELS = (Page, Locale, Site, NavigationSettings, MenuLink, FooterLink, FooterText)
 
 
-def _model_changed(sender, instance, **kwargs):
-    if isinstance(instance, CHROME_MODELS):
-        cache.bump()
+def _model_changed(sender, instance, created=False, **kwargs):
+    if not isinstance(instance, CHROME_MODELS):
+        return
+    if created and isinstance(instance, NavigationSettings) and not instance.contact_email:
+        # Wagtail creates a site's settings row, empty, the first time a page reads it: nothing shown changes
+        # (its links are rows of their own, which bump when saved).
+        return
+    cache.bump()
 
 
 def _page_changed(sender, **kwargs):
