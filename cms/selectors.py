@@ -9,7 +9,9 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 from wagtail.search.backends.base import BaseSearchResults
+from wagtail.templatetags.wagtailcore_tags import richtext
 
+from cms import cache
 from cms.models import FooterText, NavigationSettings
 
 
@@ -30,10 +32,20 @@ class NavLink:
 def navigation_links(*, request: HttpRequest, kind: str) -> list[NavLink]:
     """The menu or footer links of the request's site, each pointing at its page in the active language.
 
-    ``kind`` is ``"menu"`` or ``"footer"``. Three queries whatever the number of links.
+    ``kind`` is ``"menu"`` or ``"footer"``. Built once per language and site until a page, the menus or the
+    settings change (``cms.cache``): no query on most requests, three when rebuilt, whatever the number of links.
     """
+    language = translation.get_language()
+    entries = cache.memoised(
+        request, ("navigation", kind, language, cache.site_key(request)), lambda: _navigation_entries(request, kind)
+    )
+    current_path = request.path
+    return [NavLink(url=url, label=label, is_current=url == current_path) for url, label in entries]
+
+
+def _navigation_entries(request: HttpRequest, kind: str) -> tuple[tuple[str, str], ...]:
     if Site.find_for_request(request) is None:
-        return []
+        return ()
     nav = NavigationSettings.for_request(request)
     relation = nav.menu_links if kind == "menu" else nav.footer_links
     links = list(relation.select_related("page"))
@@ -43,8 +55,7 @@ def navigation_links(*, request: HttpRequest, kind: str) -> list[NavLink]:
         page.translation_key: page
         for page in Page.objects.live().filter(translation_key__in=keys, locale=locale).specific(defer=True)
     }
-    current_path = request.path
-    result = []
+    entries = []
     for link in links:
         if link.page_id:
             page = localized.get(link.page.translation_key, link.page)
@@ -53,14 +64,37 @@ def navigation_links(*, request: HttpRequest, kind: str) -> list[NavLink]:
         else:
             url, label = link.url, link.label or link.url
         if url:
-            result.append(NavLink(url=url, label=label, is_current=url == current_path))
-    return result
+            entries.append((url, str(label)))
+    return tuple(entries)
+
+
+def contact_email(*, request: HttpRequest) -> str:
+    """The site's contact address from its navigation settings ("" when none): cached like the links."""
+
+    def build() -> str:
+        if Site.find_for_request(request) is None:
+            return ""
+        return NavigationSettings.for_request(request).contact_email
+
+    return cache.memoised(request, ("contact_email", cache.site_key(request)), build)
 
 
 def footer_text(*, locale: Locale) -> FooterText | None:
     """The footer text in ``locale``, or in the default language when it has not been translated."""
     texts = {text.locale.language_code: text for text in FooterText.objects.select_related("locale")}
     return texts.get(locale.language_code) or texts.get(settings.LANGUAGE_CODE)
+
+
+def footer_html(*, request: HttpRequest | None) -> str:
+    """The footer text in the active language, rendered (links to pages expanded): built once per language until
+    the snippet or a page changes (``cms.cache``). "" when there is none."""
+    language = translation.get_language()
+
+    def build() -> str:
+        text = footer_text(locale=Locale.get_active())
+        return str(richtext(text.body)) if text is not None else ""
+
+    return cache.memoised(request, ("footer_html", language), build)
 
 
 @dataclass(frozen=True)
@@ -87,7 +121,8 @@ def language_options(*, request: HttpRequest, page: Page | None) -> list[Languag
     if page is not None and page.pk:
         # A language the page has no translation in keeps the page's address under that language's prefix:
         # cms.fallback then serves the translation that exists, and says so.
-        targets = _page_urls(request, page.get_translations(inclusive=True).live().select_related("locale"))
+        key = ("translations", page.pk, cache.site_key(request))
+        targets = dict(cache.memoised(request, key, lambda: _page_urls(request, page)))
     options = []
     for code, _name in settings.LANGUAGES:
         url = targets.get(code) or translate_url(request.get_full_path(), code)
@@ -100,8 +135,10 @@ def language_options(*, request: HttpRequest, page: Page | None) -> list[Languag
     return options
 
 
-def _page_urls(request: HttpRequest, pages) -> dict[str, str]:
-    return {page.locale.language_code: page.get_url(request) for page in pages}
+def _page_urls(request: HttpRequest, page: Page) -> tuple[tuple[str, str], ...]:
+    """(language, URL) of the page's live translations, itself included: cached per page (``cms.cache``)."""
+    translations = page.get_translations(inclusive=True).live().select_related("locale")
+    return tuple((found.locale.language_code, found.get_url(request)) for found in translations)
 
 
 @dataclass(frozen=True)

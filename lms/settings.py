@@ -150,6 +150,10 @@ CACHES = {
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 if PAGE_CACHE_SECONDS < 0:
     raise ImproperlyConfigured(f"PAGE_CACHE_SECONDS={PAGE_CACHE_SECONDS} must be 0 (off) or more.")
+# Sessions are read from the cache and written through to the database: no session query on a signed-in request,
+# and a cache miss (eviction, restart) falls back to the database. The cache is shared by every worker in
+# production (REDIS_CACHE_URL, required there), so a logout on one node ends the session on all of them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"

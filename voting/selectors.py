@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -84,6 +84,32 @@ def polls_waiting_for(user) -> QuerySet[Poll]:
         .select_related("association")
         .order_by("closes_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class VotingLink:
+    """What the site header's Voting link needs: whether to show it, and the polls waiting for the reader's vote."""
+
+    shown: bool
+    waiting: int
+
+
+def voting_link_for(user) -> VotingLink:
+    """Voting matters to current members of an association (and to anyone with a vote waiting, say a lapsed member
+    still on a frozen roll, or a proxy holder) and to site administrators: one query (the header runs it on every
+    page), the waiting polls counted and the membership checked in the same statement."""
+    if not user.is_authenticated:
+        return VotingLink(shown=False, waiting=0)
+    waiting = polls_waiting_for(user).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(waiting=Subquery(waiting), member=Exists(associations_where(user)))
+        .values_list("waiting", "member")
+        .first()
+    )
+    count, member = row if row is not None else (0, False)
+    count = count or 0
+    return VotingLink(shown=bool(count or member or is_site_admin(user)), waiting=count)
 
 
 @dataclass(frozen=True)

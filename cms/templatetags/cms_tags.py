@@ -3,7 +3,8 @@
 from urllib.parse import urlsplit
 
 from django import template
-from wagtail.models import Locale, Page
+from django.utils.safestring import mark_safe
+from wagtail.models import Page
 
 from cms import selectors
 
@@ -19,10 +20,19 @@ def navigation_links(context, kind):
     return selectors.navigation_links(request=request, kind=kind)
 
 
-@register.simple_tag
-def footer_text():
-    """``{% footer_text as footer %}``: the footer snippet in the active language."""
-    return selectors.footer_text(locale=Locale.get_active())
+@register.simple_tag(takes_context=True)
+def footer_text(context):
+    """``{% footer_text as footer %}``: the footer snippet in the active language, rendered ("" when none)."""
+    return mark_safe(selectors.footer_html(request=context.get("request")))  # noqa: S308 -- the editors' rich text
+
+
+@register.simple_tag(takes_context=True)
+def contact_email(context):
+    """``{% contact_email as email %}``: the site's contact address ("" when none or outside a request)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return selectors.contact_email(request=request)
 
 
 @register.simple_tag(takes_context=True)

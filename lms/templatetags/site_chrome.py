@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from accounts.roles import associations_where, is_site_admin
+from cms.cache import memoised, site_key
 from cms.selectors import navigation_links
 from courses.selectors import catalogue_for
-from voting.selectors import polls_waiting_for
+from voting.selectors import voting_link_for
 
 register = template.Library()
 
@@ -27,14 +27,12 @@ class Section:
 
 
 def _voting_section(user, path: str) -> Section | None:
-    """Voting matters to current members of an association (and to anyone with a vote waiting, say a lapsed member
-    still on a frozen roll, or a proxy holder): everyone else never sees the link. Two queries at most."""
-    if not user.is_authenticated:
-        return None
-    waiting = polls_waiting_for(user).count()
-    if not waiting and not is_site_admin(user) and not associations_where(user).exists():
+    """Shown to whom ``voting_link_for`` says (one query), with the polls waiting for the reader's vote."""
+    link = voting_link_for(user)
+    if not link.shown:
         return None
     url = reverse("voting:poll_list")
+    waiting = link.waiting
     badge_label = ngettext("%(count)d poll waiting for your vote", "%(count)d polls waiting for your vote", waiting) % {
         "count": waiting
     }
@@ -62,18 +60,32 @@ def site_sections(context) -> list[Section]:
     return sections
 
 
+@dataclass(frozen=True)
+class _CatalogueLink:
+    url: str
+    pk: int
+    path: str  # the tree path: the pages inside the catalogue start with it
+
+
+def _catalogue_link(request, language: str) -> _CatalogueLink | None:
+    """The catalogue in the reader's language, as plain data: kept until a page changes (``cms.cache``)."""
+    catalogue = catalogue_for(language_code=language)
+    url = catalogue.get_url(request) if catalogue is not None else None
+    return _CatalogueLink(url=url, pk=catalogue.pk, path=catalogue.path) if url else None
+
+
 def _sections(context, request) -> list[Section]:
     path = request.path
     sections = []
-    catalogue = catalogue_for(language_code=translation.get_language())
+    language = translation.get_language()
+    key = ("catalogue", language, site_key(request))
+    catalogue = memoised(request, key, lambda: _catalogue_link(request, language))
     if catalogue is not None:
-        url = catalogue.get_url(request)
-        if url:
-            # The catalogue and its courses and lessons, not the courses app's other pages (My learning...).
-            page = context.get("page")
-            inside = isinstance(page, Page) and page.path.startswith(catalogue.path)
-            current = ("page" if page.pk == catalogue.pk else "true") if inside else ""
-            sections.append(Section(url=url, label=_("Courses"), current=current))
+        # The catalogue and its courses and lessons, not the courses app's other pages (My learning...).
+        page = context.get("page")
+        inside = isinstance(page, Page) and page.path.startswith(catalogue.path)
+        current = ("page" if page.pk == catalogue.pk else "true") if inside else ""
+        sections.append(Section(url=catalogue.url, label=_("Courses"), current=current))
     url = reverse("webinars:list")
     sections.append(Section(url=url, label=_("Webinars"), current=_current(path, url)))
     voting = _voting_section(context.get("user") or request.user, path)
