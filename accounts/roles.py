@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Association, Membership, User
@@ -78,6 +78,21 @@ def _holds(user: AnyUser | None, association: Association | int | None, roles) -
     ).exists()
 
 
+def membership_exists(user: AnyUser | None, association, roles=None) -> Exists | Value:
+    """``is_current_member`` (``roles`` None) or the role checks built on ``_holds`` (``roles`` given:
+    ``is_association_officer`` with ``OFFICER_ROLES``...) as a boolean expression, so that one query answers it with
+    other facts: ``association`` is an id or an ``OuterRef`` to one. Site administrators hold every role (not a
+    membership), as in ``_holds``."""
+    if not _signed_in(user):
+        return Value(False)
+    if roles is not None and user.is_superuser:
+        return Value(True)
+    memberships = Membership.objects.filter(membership_current_q(), user=user, association_id=association)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return Exists(memberships)
+
+
 # ------------------------------------------------------------------------------------------------- roles
 
 
@@ -122,9 +137,13 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     """Listed among the subject's trainers (a course's ``trainers``)."""
     if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
         return False
+    trainers = subject.trainers
+    # Already loaded (a page's selector prefetched them to list them): asked of the list, not the database again.
+    if getattr(trainers, "prefetch_cache_name", None) in getattr(subject, "_prefetched_objects_cache", {}):
+        return any(trainer.pk == user.pk for trainer in trainers.all())
     # By the primary key's own name: in a Wagtail preview ``trainers`` is modelcluster's in-memory FakeQuerySet,
     # which knows fields but not the ``pk`` alias.
-    return subject.trainers.filter(**{user._meta.pk.name: user.pk}).exists()
+    return trainers.filter(**{user._meta.pk.name: user.pk}).exists()
 
 
 def trainer_candidates() -> QuerySet[User]:

@@ -150,11 +150,17 @@ def webinar_call_off(request: HttpRequest, webinar_id: int) -> HttpResponse:
 
 @login_required
 def webinar_join(request: HttpRequest, webinar_id: int) -> HttpResponse:
-    """POST: into the meeting, or to the waiting room. GET: the waiting room (polls, then joins)."""
-    webinar = _webinar_or_404(webinar_id)
+    """POST: into the meeting, or to the waiting room. GET: the waiting room (polls, then joins).
+
+    The join storm's hot path: the webinar's row and the person's standing in it are one query (no counts, no
+    presenters: the waiting room and the refusals show only the title), then the service writes the attendance."""
+    found = selectors.webinar_with_standing(webinar_id=webinar_id, user=request.user)
+    if found is None:
+        raise Http404
+    webinar, standing = found
     if request.method == "POST":
         try:
-            result = services.webinar_join(webinar=webinar, user=request.user)
+            result = services.webinar_join(webinar=webinar, user=request.user, standing=standing)
         except Refusal as error:
             if error.status == 503:
                 context = {"webinar": webinar, "message": error.text}
@@ -162,7 +168,7 @@ def webinar_join(request: HttpRequest, webinar_id: int) -> HttpResponse:
             return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
         if result.url:
             return redirect(result.url)
-    elif not services.webinar_may_enter(webinar=webinar, user=request.user):
+    elif not services.webinar_may_enter(webinar=webinar, user=request.user, standing=standing):
         return refusal_respond(request, services.not_registered(), redirect_to=webinar.get_absolute_url())
     return render(request, "webinars/waiting.html", {"webinar": webinar})
 
