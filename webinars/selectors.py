@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Association, User
@@ -70,9 +70,14 @@ class Standing:
     officer: bool  # ``accounts.roles.is_association_officer`` of the host (site administrators hold every role)
     member: bool  # ``accounts.roles.is_current_member`` of the host
     invited: bool
-    confirmed: bool  # holds a confirmed registration
+    registration_status: str  # of the person's registration ("" when none)
     running: bool  # a meeting session not ended: ``services.webinar_is_running``'s own record
     in_meeting: bool  # an open attendance interval
+
+    @property
+    def confirmed(self) -> bool:
+        """Holds a confirmed registration."""
+        return self.registration_status == Registration.Status.CONFIRMED
 
 
 def _standing_annotations(user) -> dict:
@@ -82,8 +87,8 @@ def _standing_annotations(user) -> dict:
         "standing_officer": membership_exists(user, OuterRef("association_id"), OFFICER_ROLES),
         "standing_member": membership_exists(user, OuterRef("association_id")),
         "standing_invited": Exists(Webinar.invitees.through.objects.filter(webinar_id=webinar, user_id=user.pk)),
-        "standing_confirmed": Exists(
-            Registration.objects.filter(webinar_id=webinar, user_id=user.pk, status=Registration.Status.CONFIRMED)
+        "standing_registration_status": Subquery(
+            Registration.objects.filter(webinar_id=webinar, user_id=user.pk).values("status")[:1]
         ),
         "standing_running": Exists(MeetingSession.objects.filter(webinar_id=webinar, ended_at__isnull=True)),
         "standing_in_meeting": Exists(
@@ -92,14 +97,14 @@ def _standing_annotations(user) -> dict:
     }
 
 
+_FACTS = [name for name in Standing.__dataclass_fields__ if name not in {"user_id", "registration_status"}]
+
+
 def _standing_read(webinar: Webinar, user) -> Standing:
     return Standing(
         user_id=user.pk,
-        **{
-            name: bool(getattr(webinar, f"standing_{name}"))
-            for name in Standing.__dataclass_fields__
-            if name != "user_id"
-        },
+        registration_status=webinar.standing_registration_status or "",
+        **{name: bool(getattr(webinar, f"standing_{name}")) for name in _FACTS},
     )
 
 
@@ -136,46 +141,41 @@ def webinar_with_standing(*, webinar_id: int, user) -> tuple[Webinar, Standing] 
 
 
 def webinar_standing(*, webinar: Webinar, user) -> Standing:
-    """The signed-in person's standing in a webinar already read (one query)."""
-    row = (
-        Webinar.objects.filter(pk=webinar.pk)
-        .annotate(**_standing_annotations(user))
-        .values(*(f"standing_{name}" for name in Standing.__dataclass_fields__ if name != "user_id"))
-    )
-    values = row.first() or {}
-    return Standing(
-        user_id=user.pk,
-        **{name: bool(values.get(f"standing_{name}")) for name in Standing.__dataclass_fields__ if name != "user_id"},
-    )
+    """The signed-in person's standing in a webinar already read (one query, the join's)."""
+    found = webinar_with_standing(webinar_id=webinar.pk, user=user)
+    if found is None:  # deleted since it was read: nobody's standing
+        return Standing(user.pk, registration_status="", **dict.fromkeys(_FACTS, False))
+    return found[1]
 
 
-def registration_of(*, webinar: Webinar, user) -> Registration | None:
-    if not (user and user.is_authenticated):
-        return None
-    return Registration.objects.filter(webinar=webinar, user=user).first()
-
-
-def recordings_visible(*, webinar: Webinar, user, registration: Registration | None, runs: bool) -> list[Recording]:
+def recordings_visible(*, webinar: Webinar, user, standing: Standing | None, runs: bool) -> list[Recording]:
     """The recordings this person may watch: presenters and officers see all (published or not); others see
-    published ones when the webinar's recording visibility admits them."""
+    published ones when the webinar's recording visibility admits them. ``standing``: the person's (None when
+    signed out)."""
     if hasattr(webinar, "has_recordings") and not webinar.has_recordings:  # ``webinar_get`` read there are none
         return []
     recordings = Recording.objects.filter(webinar=webinar, deleted_at__isnull=True)
     if runs:
         return list(recordings)
-    if not recording_visible_to(webinar=webinar, user=user, registration=registration):
+    if not recording_visible_to(webinar=webinar, user=user, standing=standing):
         return []
     return list(recordings.filter(published=True))
 
 
-def recording_visible_to(*, webinar: Webinar, user, registration: Registration | None) -> bool:
+def recording_visible_to(*, webinar: Webinar, user, registration=None, standing: Standing | None = None) -> bool:
+    """Published recordings: to anyone, to current members of the host, or to confirmed registrants, as the
+    webinar says. The person's ``standing`` when read (else their ``registration``, and membership asked here)."""
     visibility = webinar.recording_visibility
     if visibility == Webinar.RecordingVisibility.PUBLIC:
         return True
     if not (user and user.is_authenticated):
         return False
+    if standing is not None and standing.user_id != user.pk:
+        standing = None
     if visibility == Webinar.RecordingVisibility.MEMBERS:
-        return is_current_member(user, webinar.association_id)
+        return standing.member if standing is not None else is_current_member(user, webinar.association_id)
+    if standing is not None:
+        return standing.confirmed
     return registration is not None and registration.status == Registration.Status.CONFIRMED
 
 

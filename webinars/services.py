@@ -69,8 +69,11 @@ def _unavailable(exc: BigBlueButtonError) -> Refusal:
 # ------------------------------------------------------------------------------------------------------- rules
 
 
-def webinar_runs(*, user, webinar: Webinar) -> bool:
-    """Presenters, officers of the host association and site administrators run (moderate) a webinar."""
+def webinar_runs(*, user, webinar: Webinar, standing: Standing | None = None) -> bool:
+    """Presenters, officers of the host association and site administrators run (moderate) a webinar.
+    ``standing``: the person's standing when already read (no query then)."""
+    if standing is not None and user is not None and standing.user_id == user.pk:
+        return _runs_as(user, standing)
     return runs(user, webinar, webinar.association_id)
 
 

@@ -74,22 +74,21 @@ def webinar_list(request: HttpRequest) -> HttpResponse:
 def webinar_detail(request: HttpRequest, webinar_id: int) -> HttpResponse:
     webinar = _webinar_or_404(webinar_id)
     user = request.user
-    registration = selectors.registration_of(webinar=webinar, user=user)
-    runs = user.is_authenticated and services.webinar_runs(user=user, webinar=webinar)
+    # Signed in: the registration, roles and membership in one query (the join's; presenters are listed already).
+    standing = selectors.webinar_standing(webinar=webinar, user=user) if user.is_authenticated else None
+    runs = standing is not None and services.webinar_runs(user=user, webinar=webinar, standing=standing)
     now = timezone.now()
     return _render_for_viewer(
         request,
         "webinars/webinar_detail.html",
         {
             "webinar": webinar,
-            "registration": registration,
+            "registration_status": standing.registration_status if standing else "",
             "runs": runs,
             "now": now,
             "ended": now >= webinar.ends_at,
             "registration_open": webinar.registration_is_open(now),
-            "recordings": selectors.recordings_visible(
-                webinar=webinar, user=user, registration=registration, runs=runs
-            ),
+            "recordings": selectors.recordings_visible(webinar=webinar, user=user, standing=standing, runs=runs),
             "Status": Registration.Status,
         },
     )

@@ -13,12 +13,12 @@ from webinars import services
 from webinars.models import AttendanceInterval, MeetingSession, Registration
 
 # Ours: associations for the filter, webinars with counts, presenters (list); webinar with counts (and whether it
-# has recordings), presenters, the viewer's registration, officer? (page: whether the viewer presents is read from
-# the presenters already listed, and recordings are read only when there are some; 21 before). The rest is the
-# site's chrome (base.html: site, navigation, menus, footer, locale, the header's sections: the catalogue and,
-# signed in, waiting polls and memberships) and, signed in, the session and the user.
+# has recordings), presenters, the viewer's standing: registration, roles, membership in one query (page; 21 before:
+# the registration, presenter?, officer? and the recordings each had their own). The rest is the site's chrome
+# (base.html: site, navigation, menus, footer, locale, the header's sections: the catalogue and, signed in, waiting
+# polls and memberships) and, signed in, the session and the user.
 LIST_QUERIES = 12
-PAGE_QUERIES = 19
+PAGE_QUERIES = 18
 
 
 def _webinars(association, count):

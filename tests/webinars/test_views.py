@@ -89,6 +89,21 @@ def test_registering_and_cancelling_through_the_page(client, webinar, learner):
     assert Registration.objects.get().status == "cancelled"
 
 
+def test_the_page_tells_each_person_where_they_stand(client, webinar, learner, outsider, presenter):
+    Registration.objects.create(webinar=webinar, user=outsider, status=Registration.Status.WAITING)
+    services.webinar_register(webinar=webinar, user=learner)
+    pages = {}
+    for person in (learner, outsider, presenter):
+        client.force_login(person)
+        pages[person] = client.get(webinar.get_absolute_url()).content.decode()
+    assert "You are registered." in pages[learner] and "Cancel my registration" in pages[learner]
+    assert ">Join<" in pages[learner] and "Start or join as presenter" not in pages[learner]
+    assert "You are on the waiting list." in pages[outsider] and "Cancel my registration" in pages[outsider]
+    assert ">Join<" not in pages[outsider]
+    assert "Start or join as presenter" in pages[presenter] and "Cancel my registration" not in pages[presenter]
+    assert "Attendance" in pages[presenter] and "Attendance" not in pages[learner]
+
+
 def test_an_unregistered_person_cannot_join_and_nothing_is_written(client, webinar, learner, closed_port):
     client.force_login(learner)
     webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
