@@ -16,6 +16,7 @@ course) are defined here too, from the roles above, so that Wagtail hooks, servi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
@@ -91,6 +92,43 @@ def membership_exists(user: AnyUser | None, association, roles=None) -> Exists |
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
     return Exists(memberships)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a person is in one association, read in one query (``standing_in``): for a page that asks both
+    ``is_current_member`` and a role check (``is_association_officer``...) of the same association."""
+
+    user_id: int | None
+    site_admin: bool
+    roles: frozenset[str]  # the roles of the person's current memberships (empty: not a current member)
+
+    @property
+    def member(self) -> bool:
+        """``is_current_member`` (site administrators are not members)."""
+        return bool(self.roles)
+
+    def holds(self, roles) -> bool:
+        """``_holds``: a current membership in one of ``roles``, or a site administrator (every role)."""
+        return self.site_admin or not self.roles.isdisjoint(roles)
+
+    @property
+    def officer(self) -> bool:
+        return self.holds(OFFICER_ROLES)
+
+
+def standing_in(user: AnyUser | None, association: Association | int | None) -> Standing:
+    """The person's standing in the association: one query (none signed out), the rules applied in memory."""
+    if not _signed_in(user) or association is None:
+        return Standing(user_id=getattr(user, "pk", None), site_admin=False, roles=frozenset())
+    association_id = association if isinstance(association, int) else association.pk
+    memberships = (
+        Membership.objects.filter(user=user, association_id=association_id)
+        .only("role", "status", "valid_until")
+        .order_by()
+    )
+    roles = frozenset(membership.role for membership in memberships if membership_is_current(membership))
+    return Standing(user_id=user.pk, site_admin=user.is_superuser, roles=roles)
 
 
 # ------------------------------------------------------------------------------------------------- roles
