@@ -226,13 +226,22 @@ def recipient_language(user: User) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def _transcript_certificates(user: User) -> QuerySet[Certificate]:
+    """What a transcript counts: the person's valid certificates, by date of issue."""
+    return Certificate.objects.filter(recipient=user, status=Certificate.Status.VALID).order_by("issued_at")
+
+
+def cpd_hours_per_year(*, user: User) -> list[tuple[int, Decimal]]:
+    """The transcript's totals per year only (``cpd_transcript``'s ``per_year``), from two columns. One query."""
+    per_year: dict[int, Decimal] = defaultdict(Decimal)
+    for issued_at, hours in _transcript_certificates(user).values_list("issued_at", "cpd_hours"):
+        per_year[timezone.localtime(issued_at).year] += hours
+    return sorted(per_year.items())
+
+
 def cpd_transcript(*, user: User) -> dict:
     """Valid certificates only: rows, totals per year, per kind and per issuer, and the grand total."""
-    rows = list(
-        Certificate.objects.filter(recipient=user, status=Certificate.Status.VALID)
-        .select_related("issuer")
-        .order_by("issued_at")
-    )
+    rows = list(_transcript_certificates(user).select_related("issuer"))
     per_year: dict[int, Decimal] = defaultdict(Decimal)
     per_kind: dict[str, Decimal] = defaultdict(Decimal)
     per_issuer: dict[str, Decimal] = defaultdict(Decimal)
