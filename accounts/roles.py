@@ -16,10 +16,11 @@ course) are defined here too, from the roles above, so that Wagtail hooks, servi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Association, Membership, User
@@ -78,6 +79,58 @@ def _holds(user: AnyUser | None, association: Association | int | None, roles) -
     ).exists()
 
 
+def membership_exists(user: AnyUser | None, association, roles=None) -> Exists | Value:
+    """``is_current_member`` (``roles`` None) or the role checks built on ``_holds`` (``roles`` given:
+    ``is_association_officer`` with ``OFFICER_ROLES``...) as a boolean expression, so that one query answers it with
+    other facts: ``association`` is an id or an ``OuterRef`` to one. Site administrators hold every role (not a
+    membership), as in ``_holds``."""
+    if not _signed_in(user):
+        return Value(False)
+    if roles is not None and user.is_superuser:
+        return Value(True)
+    memberships = Membership.objects.filter(membership_current_q(), user=user, association_id=association)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return Exists(memberships)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a person is in one association, read in one query (``standing_in``): for a page that asks both
+    ``is_current_member`` and a role check (``is_association_officer``...) of the same association."""
+
+    user_id: int | None
+    site_admin: bool
+    roles: frozenset[str]  # the roles of the person's current memberships (empty: not a current member)
+
+    @property
+    def member(self) -> bool:
+        """``is_current_member`` (site administrators are not members)."""
+        return bool(self.roles)
+
+    def holds(self, roles) -> bool:
+        """``_holds``: a current membership in one of ``roles``, or a site administrator (every role)."""
+        return self.site_admin or not self.roles.isdisjoint(roles)
+
+    @property
+    def officer(self) -> bool:
+        return self.holds(OFFICER_ROLES)
+
+
+def standing_in(user: AnyUser | None, association: Association | int | None) -> Standing:
+    """The person's standing in the association: one query (none signed out), the rules applied in memory."""
+    if not _signed_in(user) or association is None:
+        return Standing(user_id=getattr(user, "pk", None), site_admin=False, roles=frozenset())
+    association_id = association if isinstance(association, int) else association.pk
+    memberships = (
+        Membership.objects.filter(user=user, association_id=association_id)
+        .only("role", "status", "valid_until")
+        .order_by()
+    )
+    roles = frozenset(membership.role for membership in memberships if membership_is_current(membership))
+    return Standing(user_id=user.pk, site_admin=user.is_superuser, roles=roles)
+
+
 # ------------------------------------------------------------------------------------------------- roles
 
 
@@ -122,9 +175,13 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     """Listed among the subject's trainers (a course's ``trainers``)."""
     if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
         return False
+    trainers = subject.trainers
+    # Already loaded (a page's selector prefetched them to list them): asked of the list, not the database again.
+    if getattr(trainers, "prefetch_cache_name", None) in getattr(subject, "_prefetched_objects_cache", {}):
+        return any(trainer.pk == user.pk for trainer in trainers.all())
     # By the primary key's own name: in a Wagtail preview ``trainers`` is modelcluster's in-memory FakeQuerySet,
     # which knows fields but not the ``pk`` alias.
-    return subject.trainers.filter(**{user._meta.pk.name: user.pk}).exists()
+    return trainers.filter(**{user._meta.pk.name: user.pk}).exists()
 
 
 def trainer_candidates() -> QuerySet[User]:

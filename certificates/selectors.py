@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db.models import Count, Exists, Max, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -80,9 +80,15 @@ def user_manages_any(user: User | AnonymousUser) -> bool:
     """May open certificate management at all: an officer somewhere, or runs at least one registered source."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if associations_managed_by(user).exists():
-        return True
-    return any(sources.exists() for _registration, sources in access.sources_run_by(user))
+    # Each "is there any?" as an EXISTS of one query (the person's own row carries them): one query, not one each.
+    checks = [associations_managed_by(user), *(sources for _registration, sources in access.sources_run_by(user))]
+    answers = (
+        User.objects.filter(pk=user.pk)
+        .annotate(**{f"manages_{index}": Exists(check) for index, check in enumerate(checks)})
+        .values_list(*(f"manages_{index}" for index in range(len(checks))))
+        .first()
+    )
+    return any(answers or ())
 
 
 def certificates_managed_by(*, user: User | AnonymousUser, limit: int = 200) -> QuerySet[Certificate]:
@@ -135,11 +141,16 @@ def certificates_of_recipient(*, user: User) -> QuerySet[Certificate]:
     return Certificate.objects.filter(recipient=user).select_related("issuer").order_by("-issued_at")
 
 
-def certificates_waiting_for_name(*, user: User) -> dict:
-    """What a missing name holds back: certificates not issued yet, and legacy ones issued without a name."""
+def certificates_waiting_for_name(*, user: User, certificates: list[Certificate] | None = None) -> dict:
+    """What a missing name holds back: certificates not issued yet, and legacy ones issued without a name.
+    ``certificates``: all of the person's certificates when the caller has read them (counted here, not again)."""
+    if certificates is None:
+        nameless = Certificate.objects.filter(recipient=user, recipient_name="").count()
+    else:
+        nameless = sum(1 for certificate in certificates if certificate.recipient_name == "")
     return {
         "pending": list(PendingCertificate.objects.filter(recipient=user).select_related("issuer")),
-        "nameless": Certificate.objects.filter(recipient=user, recipient_name="").count(),
+        "nameless": nameless,
     }
 
 
@@ -215,13 +226,22 @@ def recipient_language(user: User) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def _transcript_certificates(user: User) -> QuerySet[Certificate]:
+    """What a transcript counts: the person's valid certificates, by date of issue."""
+    return Certificate.objects.filter(recipient=user, status=Certificate.Status.VALID).order_by("issued_at")
+
+
+def cpd_hours_per_year(*, user: User) -> list[tuple[int, Decimal]]:
+    """The transcript's totals per year only (``cpd_transcript``'s ``per_year``), from two columns. One query."""
+    per_year: dict[int, Decimal] = defaultdict(Decimal)
+    for issued_at, hours in _transcript_certificates(user).values_list("issued_at", "cpd_hours"):
+        per_year[timezone.localtime(issued_at).year] += hours
+    return sorted(per_year.items())
+
+
 def cpd_transcript(*, user: User) -> dict:
     """Valid certificates only: rows, totals per year, per kind and per issuer, and the grand total."""
-    rows = list(
-        Certificate.objects.filter(recipient=user, status=Certificate.Status.VALID)
-        .select_related("issuer")
-        .order_by("issued_at")
-    )
+    rows = list(_transcript_certificates(user).select_related("issuer"))
     per_year: dict[int, Decimal] = defaultdict(Decimal)
     per_kind: dict[str, Decimal] = defaultdict(Decimal)
     per_issuer: dict[str, Decimal] = defaultdict(Decimal)

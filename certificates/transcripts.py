@@ -9,6 +9,6 @@ from decimal import Decimal
 
 def cpd_hours_per_year(*, user) -> list[tuple[int, Decimal]]:
     """(year, CPD hours) of the person's valid certificates, oldest year first. One query."""
-    from certificates.selectors import cpd_transcript
+    from certificates import selectors
 
-    return cpd_transcript(user=user)["per_year"]
+    return selectors.cpd_hours_per_year(user=user)

@@ -82,13 +82,13 @@ def verify(request, code):
 
 @login_required
 def mine(request):
-    certificates = selectors.certificates_of_recipient(user=request.user)
+    certificates = list(selectors.certificates_of_recipient(user=request.user))
     rows = [
         {"certificate": c, "verify_url": verification_url(c), "linkedin_url": _linkedin_url(c)} for c in certificates
     ]
     context = {
         "rows": rows,
-        "waiting": selectors.certificates_waiting_for_name(user=request.user),
+        "waiting": selectors.certificates_waiting_for_name(user=request.user, certificates=certificates),
         "has_name": display_name_is_printable(request.user.display_name),
         "manages": selectors.user_manages_any(request.user),
     }

@@ -421,7 +421,8 @@ def learning_dashboard(*, user) -> dict:
     return {
         "in_progress": in_progress,
         "completed": completed,
-        "skills": skills_earned(learner=user),
+        # The skills of the completed courses (read above): none to look up when nothing is completed yet.
+        "skills": skills_earned(learner=user, course_ids=sorted(completed_ids)),
         "cpd": cpd_chart(cpd_hours_per_year(user=user)),
     }
 
@@ -454,13 +455,18 @@ def _lessons_by_course(courses) -> dict[int, list[LessonPage]]:
     return grouped
 
 
-def skills_earned(*, learner) -> list[Skill]:
-    """Skills taught by the courses the learner completed, in the active language where translated."""
-    keys = set(Skill.objects.filter(courses__completions__learner=learner).values_list("translation_key", flat=True))
-    if not keys:
+def skills_earned(*, learner, course_ids=None) -> list[Skill]:
+    """Skills taught by the courses the learner completed, in the active language where translated. One query;
+    none when ``course_ids`` (the completed courses, when the caller read them) is empty."""
+    if course_ids is None:
+        taught = Skill.objects.filter(courses__completions__learner=learner)
+    elif course_ids:
+        taught = Skill.objects.filter(courses__in=course_ids)
+    else:
         return []
     locale = Locale.get_active()
     chosen: dict = {}
+    keys = taught.order_by().values("translation_key")
     for skill in Skill.objects.filter(translation_key__in=keys).select_related("locale"):
         current = chosen.get(skill.translation_key)
         if current is None or skill.locale_id == locale.pk:

@@ -11,16 +11,25 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from accounts.refusals import Refusal
-from accounts.roles import associations_where, is_current_member, is_site_admin
+from accounts.roles import Standing, associations_where, is_current_member, is_site_admin, standing_in
 from voting import rules
 from voting.models import AuditEntry, CastRecord, Poll, Proxy, RollEntry, milli_to_weight
 from voting.services import may_chair, proxy_not_applied_text, tally_from_dict
 
 
-def poll_may_see(user, poll: Poll) -> bool:
+def _standing(user, poll: Poll, standing: Standing | None) -> Standing:
+    """The person's standing in the poll's association: the one given when it is theirs, else read (one query)."""
+    if standing is not None and standing.user_id == getattr(user, "pk", None):
+        return standing
+    return standing_in(user, poll.association_id)
+
+
+def poll_may_see(user, poll: Poll, standing: Standing | None = None) -> bool:
     """Current members of the association see its polls (and their results), and so does everyone on a poll's
-    frozen roll (a membership that lapsed after the opening still votes); site administrators too."""
-    if is_site_admin(user) or is_current_member(user, poll.association_id):
+    frozen roll (a membership that lapsed after the opening still votes); site administrators too.
+    ``standing``: the person's standing in the association when read already."""
+    standing = _standing(user, poll, standing)
+    if standing.site_admin or standing.member:
         return True
     return user.is_authenticated and RollEntry.objects.filter(_my_entries_q(user), poll=poll).exists()
 
@@ -231,5 +240,8 @@ def proxies_not_applied(poll: Poll) -> list[NotApplied]:
     ]
 
 
-def poll_may_chair(user, poll: Poll) -> bool:
+def poll_may_chair(user, poll: Poll, standing: Standing | None = None) -> bool:
+    """``services.may_chair`` (an officer of the association), from the person's standing when given."""
+    if standing is not None and standing.user_id == getattr(user, "pk", None):
+        return standing.officer
     return may_chair(user, poll.association_id)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Association, Membership, User
 from accounts.refusals import Refusal, refusal_respond
-from accounts.roles import associations_officered_by, is_current_member, membership_current_q
+from accounts.roles import Standing, associations_officered_by, is_current_member, membership_current_q, standing_in
 from voting import forms, minutes, rules, selectors, services
 from voting.models import Meeting, Poll, Proxy, RollEntry
 from voting.presence import presence_is_recorded, present_member_ids
@@ -21,15 +21,21 @@ from voting.presence import presence_is_recorded, present_member_ids
 SESSION_RECEIPTS = "voting_receipts"
 
 
-def _visible_poll(request, pk) -> Poll:
-    """The poll, for its members and those on its roll; a former member is told why not (403), others get 404."""
+def _visible_poll_and_standing(request, pk) -> tuple[Poll, Standing]:
+    """The poll, for its members and those on its roll; a former member is told why not (403), others get 404.
+    With the person's standing in its association (read once, for the page's other questions)."""
     poll = get_object_or_404(Poll.objects.select_related("association", "ruleset", "meeting"), pk=pk)
-    if not selectors.poll_may_see(request.user, poll):
+    standing = standing_in(request.user, poll.association_id)
+    if not selectors.poll_may_see(request.user, poll, standing):
         refusal = selectors.not_on_roll_refusal(request.user, poll)
         if refusal is None:
             raise Http404
         raise refusal
-    return poll
+    return poll, standing
+
+
+def _visible_poll(request, pk) -> Poll:
+    return _visible_poll_and_standing(request, pk)[0]
 
 
 def _poll_page(view):
@@ -160,7 +166,7 @@ def poll_new(request, slug):
 @_poll_page
 @require_safe
 def poll_detail(request, pk):
-    poll = _visible_poll(request, pk)
+    poll, standing = _visible_poll_and_standing(request, pk)
     rule = poll.ruleset.as_rule()
     draft = poll.state == Poll.State.DRAFT
     return render(
@@ -179,7 +185,7 @@ def poll_detail(request, pk):
             "receipts": _receipts(request, poll),
             "results": selectors.poll_results(poll),
             "named_votes": selectors.named_votes(poll),
-            "can_chair": selectors.poll_may_chair(request.user, poll),
+            "can_chair": selectors.poll_may_chair(request.user, poll, standing),
             "my_proxy": Proxy.objects.filter(poll=poll, grantor=request.user, revoked_at__isnull=True).first()
             if draft
             else None,

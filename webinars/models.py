@@ -149,7 +149,7 @@ class Webinar(PreviewableMixin, RevisionMixin, models.Model):
             {
                 "webinar": self,
                 "user": AnonymousUser(),
-                "registration": None,
+                "registration_status": "",
                 "runs": False,
                 "now": now,
                 "ended": now >= self.ends_at,

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Association, User
-from accounts.roles import is_current_member, membership_current_q
-from webinars.models import AttendanceInterval, Recording, Registration, Webinar
+from accounts.roles import OFFICER_ROLES, is_current_member, membership_current_q, membership_exists
+from webinars.models import AttendanceInterval, MeetingSession, Recording, Registration, Webinar
 
 _PRESENTERS = Prefetch("presenters", queryset=User.objects.order_by("display_name", "email"))
 
@@ -49,34 +50,132 @@ def webinar_list(
 
 
 def webinar_get(*, webinar_id: int) -> Webinar | None:
-    return _with_counts(Webinar.objects.filter(pk=webinar_id).select_related("course")).first()
+    """The webinar with its counts and presenters, and ``has_recordings`` (so that a page asks for them only then)."""
+    recordings = Recording.objects.filter(webinar=OuterRef("pk"), deleted_at__isnull=True)
+    return (
+        _with_counts(Webinar.objects.filter(pk=webinar_id).select_related("course"))
+        .annotate(has_recordings=Exists(recordings))
+        .first()
+    )
 
 
-def registration_of(*, webinar: Webinar, user) -> Registration | None:
-    if not (user and user.is_authenticated):
-        return None
-    return Registration.objects.filter(webinar=webinar, user=user).first()
+@dataclass(frozen=True)
+class Standing:
+    """What one signed-in person is to one webinar, read in one query (``webinar_standing``): the facts behind
+    ``services.webinar_runs``, ``webinar_audience_refusal`` and ``webinar_may_enter`` (the roles are defined in
+    ``accounts.roles``) and the meeting's state, for the join storm's hot path."""
+
+    user_id: int
+    presents: bool  # ``accounts.roles.is_trainer_of``: a webinar's trainers are its presenters
+    officer: bool  # ``accounts.roles.is_association_officer`` of the host (site administrators hold every role)
+    member: bool  # ``accounts.roles.is_current_member`` of the host
+    invited: bool
+    registration_status: str  # of the person's registration ("" when none)
+    running: bool  # a meeting session not ended: ``services.webinar_is_running``'s own record
+    in_meeting: bool  # an open attendance interval
+
+    @property
+    def confirmed(self) -> bool:
+        """Holds a confirmed registration."""
+        return self.registration_status == Registration.Status.CONFIRMED
 
 
-def recordings_visible(*, webinar: Webinar, user, registration: Registration | None, runs: bool) -> list[Recording]:
+def _standing_annotations(user) -> dict:
+    webinar = OuterRef("pk")
+    return {
+        "standing_presents": Exists(Webinar.presenters.through.objects.filter(webinar_id=webinar, user_id=user.pk)),
+        "standing_officer": membership_exists(user, OuterRef("association_id"), OFFICER_ROLES),
+        "standing_member": membership_exists(user, OuterRef("association_id")),
+        "standing_invited": Exists(Webinar.invitees.through.objects.filter(webinar_id=webinar, user_id=user.pk)),
+        "standing_registration_status": Subquery(
+            Registration.objects.filter(webinar_id=webinar, user_id=user.pk).values("status")[:1]
+        ),
+        "standing_running": Exists(MeetingSession.objects.filter(webinar_id=webinar, ended_at__isnull=True)),
+        "standing_in_meeting": Exists(
+            AttendanceInterval.objects.filter(webinar_id=webinar, user_id=user.pk, left_at__isnull=True)
+        ),
+    }
+
+
+_FACTS = [name for name in Standing.__dataclass_fields__ if name not in {"user_id", "registration_status"}]
+
+
+def _standing_read(webinar: Webinar, user) -> Standing:
+    return Standing(
+        user_id=user.pk,
+        registration_status=webinar.standing_registration_status or "",
+        **{name: bool(getattr(webinar, f"standing_{name}")) for name in _FACTS},
+    )
+
+
+# Stand-ins for the person and the webinar while the join's query is compiled (no real id is negative).
+_USER_STAND_IN, _WEBINAR_STAND_IN = -7_340_033, -7_340_034
+_compiled_join: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _join_query(webinar_id: int, user) -> tuple[str, list]:
+    """The SQL of ``webinar_with_standing``, compiled once per day and kind of person, its parameters filled in.
+
+    Building this query with the ORM (seven subqueries) costs several milliseconds of CPU, forty times what running
+    it costs: in a join storm it was most of each join. The query depends on the person and the webinar only through
+    their ids (and on the date, by ``membership_current_q``, and on whether the person is a site administrator, by
+    ``membership_exists``): it is compiled with stand-in ids, which are swapped for the real ones on each call."""
+    superuser = bool(user.is_superuser)
+    key = (connection.vendor, timezone.localdate(), superuser)
+    if key not in _compiled_join:
+        stand_in = User(pk=_USER_STAND_IN, is_active=True, is_superuser=superuser)
+        queryset = Webinar.objects.filter(pk=_WEBINAR_STAND_IN).annotate(**_standing_annotations(stand_in))
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        _compiled_join.clear()  # yesterday's
+        _compiled_join[key] = (sql, tuple(params))
+    sql, params = _compiled_join[key]
+    swap = {_USER_STAND_IN: user.pk, _WEBINAR_STAND_IN: webinar_id}
+    return sql, [swap.get(value, value) if isinstance(value, int) else value for value in params]
+
+
+def webinar_with_standing(*, webinar_id: int, user) -> tuple[Webinar, Standing] | None:
+    """The webinar (its own row only) and the signed-in person's standing in it, in one query: what joining needs."""
+    sql, params = _join_query(int(webinar_id), user)
+    webinar = next(iter(Webinar.objects.raw(sql, params)), None)
+    return None if webinar is None else (webinar, _standing_read(webinar, user))
+
+
+def webinar_standing(*, webinar: Webinar, user) -> Standing:
+    """The signed-in person's standing in a webinar already read (one query, the join's)."""
+    found = webinar_with_standing(webinar_id=webinar.pk, user=user)
+    if found is None:  # deleted since it was read: nobody's standing
+        return Standing(user.pk, registration_status="", **dict.fromkeys(_FACTS, False))
+    return found[1]
+
+
+def recordings_visible(*, webinar: Webinar, user, standing: Standing | None, runs: bool) -> list[Recording]:
     """The recordings this person may watch: presenters and officers see all (published or not); others see
-    published ones when the webinar's recording visibility admits them."""
+    published ones when the webinar's recording visibility admits them. ``standing``: the person's (None when
+    signed out)."""
+    if hasattr(webinar, "has_recordings") and not webinar.has_recordings:  # ``webinar_get`` read there are none
+        return []
     recordings = Recording.objects.filter(webinar=webinar, deleted_at__isnull=True)
     if runs:
         return list(recordings)
-    if not recording_visible_to(webinar=webinar, user=user, registration=registration):
+    if not recording_visible_to(webinar=webinar, user=user, standing=standing):
         return []
     return list(recordings.filter(published=True))
 
 
-def recording_visible_to(*, webinar: Webinar, user, registration: Registration | None) -> bool:
+def recording_visible_to(*, webinar: Webinar, user, registration=None, standing: Standing | None = None) -> bool:
+    """Published recordings: to anyone, to current members of the host, or to confirmed registrants, as the
+    webinar says. The person's ``standing`` when read (else their ``registration``, and membership asked here)."""
     visibility = webinar.recording_visibility
     if visibility == Webinar.RecordingVisibility.PUBLIC:
         return True
     if not (user and user.is_authenticated):
         return False
+    if standing is not None and standing.user_id != user.pk:
+        standing = None
     if visibility == Webinar.RecordingVisibility.MEMBERS:
-        return is_current_member(user, webinar.association_id)
+        return standing.member if standing is not None else is_current_member(user, webinar.association_id)
+    if standing is not None:
+        return standing.confirmed
     return registration is not None and registration.status == Registration.Status.CONFIRMED
 
 

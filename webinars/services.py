@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.refusals import Refusal
-from accounts.roles import is_association_officer, is_current_member, runs
+from accounts.roles import is_site_admin, runs
 from accounts.selectors import user_preferred_language
 from certificates.services import CertificateKind, certificate_issue
 from webinars import attendance
@@ -45,7 +45,7 @@ from webinars.models import (
     WebinarEvent,
     secret_new,
 )
-from webinars.selectors import recording_visible_to
+from webinars.selectors import Standing, recording_visible_to, webinar_standing
 
 logger = logging.getLogger(__name__)
 
@@ -69,26 +69,38 @@ def _unavailable(exc: BigBlueButtonError) -> Refusal:
 # ------------------------------------------------------------------------------------------------------- rules
 
 
-def webinar_runs(*, user, webinar: Webinar) -> bool:
-    """Presenters, officers of the host association and site administrators run (moderate) a webinar."""
+def webinar_runs(*, user, webinar: Webinar, standing: Standing | None = None) -> bool:
+    """Presenters, officers of the host association and site administrators run (moderate) a webinar.
+    ``standing``: the person's standing when already read (no query then)."""
+    if standing is not None and user is not None and standing.user_id == user.pk:
+        return _runs_as(user, standing)
     return runs(user, webinar, webinar.association_id)
 
 
-def webinar_audience_refusal(*, user, webinar: Webinar) -> Refusal | None:
-    """Why this person may not take part (None: they may). Association meetings are for members (board: officers)."""
+def _runs_as(user, standing: Standing) -> bool:
+    """``webinar_runs`` (``accounts.roles.runs``: a presenter, an officer of the host, a site administrator) answered
+    from the standing already read."""
+    return is_site_admin(user) or standing.presents or standing.officer
+
+
+def webinar_audience_refusal(*, user, webinar: Webinar, standing: Standing | None = None) -> Refusal | None:
+    """Why this person may not take part (None: they may). Association meetings are for members (board: officers).
+    ``standing``: the person's standing in the webinar when already read (else one query reads it)."""
     if not (user and user.is_authenticated):
         return Refusal(_("Sign in to register."), code="anonymous", status=403)
-    if webinar_runs(user=user, webinar=webinar):
+    if standing is None or standing.user_id != user.pk:
+        standing = webinar_standing(webinar=webinar, user=user)
+    if _runs_as(user, standing):
         return None
     if webinar.kind == Webinar.Kind.BOARD_MEETING:
-        if not is_association_officer(user, webinar.association_id):
+        if not standing.officer:
             return Refusal(_("Only the board of %(name)s takes part in this meeting.") % {"name": webinar.association})
     elif webinar.is_meeting or webinar.audience == Webinar.Audience.MEMBERS:
-        if not is_current_member(user, webinar.association_id):
+        if not standing.member:
             return Refusal(
                 _("This is for current members of %(name)s.") % {"name": webinar.association}, code="members_only"
             )
-    elif webinar.audience == Webinar.Audience.INVITED and not webinar.invitees.filter(pk=user.pk).exists():
+    elif webinar.audience == Webinar.Audience.INVITED and not standing.invited:
         return Refusal(_("This webinar is by invitation only."), code="invited_only")
     return None
 
@@ -374,28 +386,37 @@ def not_registered() -> Refusal:
     return Refusal(_("Only registered participants can join this webinar."), code="not_registered")
 
 
-def webinar_may_enter(*, webinar: Webinar, user) -> bool:
+def webinar_may_enter(*, webinar: Webinar, user, standing: Standing | None = None) -> bool:
     """May use the meeting room (join, wait, ask whether it runs): runners, confirmed registrants, and for
-    association meetings the members it is for."""
-    if webinar_runs(user=user, webinar=webinar):
+    association meetings the members it is for. One query (the standing), none when it is given."""
+    if standing is None or standing.user_id != user.pk:
+        standing = webinar_standing(webinar=webinar, user=user)
+    if _runs_as(user, standing):
         return True
     if webinar.is_meeting:
-        return webinar_audience_refusal(user=user, webinar=webinar) is None
-    return registration_is_confirmed(webinar=webinar, user=user)
+        return webinar_audience_refusal(user=user, webinar=webinar, standing=standing) is None
+    return standing.confirmed
 
 
-def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None = None) -> JoinResult:
+def webinar_join(
+    *, webinar: Webinar, user: User, now: datetime.datetime | None = None, standing: Standing | None = None
+) -> JoinResult:
     """A signed BBB join link. Presenters create the meeting on demand and join as moderators; confirmed
-    registrants (members, for association meetings) join as viewers with our user id, once a moderator is in."""
+    registrants (members, for association meetings) join as viewers with our user id, once a moderator is in.
+
+    The join storm's path (a viewer, the meeting running): with ``standing`` read together with the webinar
+    (``selectors.webinar_with_standing``), one INSERT of the attendance interval and nothing else."""
     now = now or timezone.now()
     if webinar.cancelled_at is not None:
         raise _called_off()
-    moderator = webinar_runs(user=user, webinar=webinar)
+    if standing is None or standing.user_id != user.pk:
+        standing = webinar_standing(webinar=webinar, user=user)
+    moderator = _runs_as(user, standing)
     if not moderator:
         if webinar.is_meeting:
-            if refusal := webinar_audience_refusal(user=user, webinar=webinar):
+            if refusal := webinar_audience_refusal(user=user, webinar=webinar, standing=standing):
                 raise refusal
-        elif not registration_is_confirmed(webinar=webinar, user=user):
+        elif not standing.confirmed:
             raise not_registered()
     if now < webinar.join_opens_at(presenter=moderator):
         raise Refusal.conflict(
@@ -409,7 +430,7 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
         client = bbb_client()
         if moderator:
             _meeting_create(client, webinar)
-        elif not webinar_is_running(webinar=webinar, client=client):
+        elif not (standing.running or webinar_is_running(webinar=webinar, client=client)):
             return JoinResult(url=None, waiting=True)
         url = client.join_url(
             meeting_id=webinar.meeting_id,
@@ -419,7 +440,13 @@ def webinar_join(*, webinar: Webinar, user: User, now: datetime.datetime | None 
         )
     except BigBlueButtonError as exc:
         raise _unavailable(exc) from exc
-    attendance_seen(webinar=webinar, user_ids=[user.pk], now=now, source=AttendanceInterval.Source.JOIN)
+    attendance_seen(
+        webinar=webinar,
+        user_ids=[user.pk],
+        now=now,
+        source=AttendanceInterval.Source.JOIN,
+        open_ids=None if moderator else ({user.pk} if standing.in_meeting else set()),
+    )
     return JoinResult(url=url, moderator=moderator)
 
 
@@ -449,22 +476,36 @@ def webinar_is_running(*, webinar: Webinar, client: BigBlueButton | None = None)
 
 
 def attendance_seen(
-    *, webinar: Webinar, user_ids, now: datetime.datetime, source: str = AttendanceInterval.Source.POLL
+    *,
+    webinar: Webinar,
+    user_ids,
+    now: datetime.datetime,
+    source: str = AttendanceInterval.Source.POLL,
+    open_ids: set[int] | None = None,
 ) -> None:
-    """These people are in the meeting now: extend their open interval, or open one."""
-    for user_id in user_ids:
-        updated = AttendanceInterval.objects.filter(webinar=webinar, user_id=user_id, left_at__isnull=True).update(
+    """These people are in the meeting now: extend their open interval, or open one. Two statements whatever the
+    number of people: an UPDATE of the open intervals, then (unless it extended everyone's) one INSERT of new ones
+    that skips whoever has one (``one_open_interval_per_person``: the UPDATE just extended it, or a racing poll or
+    join opened it). ``open_ids``: who of them the caller read has an open interval (the UPDATE is only for them,
+    and skipped when none has); None: read nothing, try everyone."""
+    user_ids = sorted(set(user_ids))
+    if not user_ids:
+        return
+    extend = user_ids if open_ids is None else [user_id for user_id in user_ids if user_id in open_ids]
+    updated = 0
+    if extend:
+        updated = AttendanceInterval.objects.filter(webinar=webinar, user_id__in=extend, left_at__isnull=True).update(
             last_seen_at=now
         )
-        if updated:
-            continue
-        try:
-            with transaction.atomic():
-                AttendanceInterval.objects.create(
-                    webinar=webinar, user_id=user_id, joined_at=now, last_seen_at=now, source=source
-                )
-        except IntegrityError:  # a racing poll opened it
-            pass
+    if updated == len(user_ids):  # everyone had an open interval (one each at most: the constraint)
+        return
+    AttendanceInterval.objects.bulk_create(
+        [
+            AttendanceInterval(webinar=webinar, user_id=user_id, joined_at=now, last_seen_at=now, source=source)
+            for user_id in user_ids
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def attendance_poll(*, webinar: Webinar, now: datetime.datetime | None = None) -> int:

@@ -74,22 +74,21 @@ def webinar_list(request: HttpRequest) -> HttpResponse:
 def webinar_detail(request: HttpRequest, webinar_id: int) -> HttpResponse:
     webinar = _webinar_or_404(webinar_id)
     user = request.user
-    registration = selectors.registration_of(webinar=webinar, user=user)
-    runs = user.is_authenticated and services.webinar_runs(user=user, webinar=webinar)
+    # Signed in: the registration, roles and membership in one query (the join's; presenters are listed already).
+    standing = selectors.webinar_standing(webinar=webinar, user=user) if user.is_authenticated else None
+    runs = standing is not None and services.webinar_runs(user=user, webinar=webinar, standing=standing)
     now = timezone.now()
     return _render_for_viewer(
         request,
         "webinars/webinar_detail.html",
         {
             "webinar": webinar,
-            "registration": registration,
+            "registration_status": standing.registration_status if standing else "",
             "runs": runs,
             "now": now,
             "ended": now >= webinar.ends_at,
             "registration_open": webinar.registration_is_open(now),
-            "recordings": selectors.recordings_visible(
-                webinar=webinar, user=user, registration=registration, runs=runs
-            ),
+            "recordings": selectors.recordings_visible(webinar=webinar, user=user, standing=standing, runs=runs),
             "Status": Registration.Status,
         },
     )
@@ -150,11 +149,17 @@ def webinar_call_off(request: HttpRequest, webinar_id: int) -> HttpResponse:
 
 @login_required
 def webinar_join(request: HttpRequest, webinar_id: int) -> HttpResponse:
-    """POST: into the meeting, or to the waiting room. GET: the waiting room (polls, then joins)."""
-    webinar = _webinar_or_404(webinar_id)
+    """POST: into the meeting, or to the waiting room. GET: the waiting room (polls, then joins).
+
+    The join storm's hot path: the webinar's row and the person's standing in it are one query (no counts, no
+    presenters: the waiting room and the refusals show only the title), then the service writes the attendance."""
+    found = selectors.webinar_with_standing(webinar_id=webinar_id, user=request.user)
+    if found is None:
+        raise Http404
+    webinar, standing = found
     if request.method == "POST":
         try:
-            result = services.webinar_join(webinar=webinar, user=request.user)
+            result = services.webinar_join(webinar=webinar, user=request.user, standing=standing)
         except Refusal as error:
             if error.status == 503:
                 context = {"webinar": webinar, "message": error.text}
@@ -162,7 +167,7 @@ def webinar_join(request: HttpRequest, webinar_id: int) -> HttpResponse:
             return refusal_respond(request, error, redirect_to=webinar.get_absolute_url())
         if result.url:
             return redirect(result.url)
-    elif not services.webinar_may_enter(webinar=webinar, user=request.user):
+    elif not services.webinar_may_enter(webinar=webinar, user=request.user, standing=standing):
         return refusal_respond(request, services.not_registered(), redirect_to=webinar.get_absolute_url())
     return render(request, "webinars/waiting.html", {"webinar": webinar})
 

@@ -137,3 +137,31 @@ def test_the_membership_properties_read_the_same_definition(world):
     assert not memberships["roles-board@example.org"].is_current_admin
     current_admins = Membership.objects.filter(Membership.current_admin_q(), association=world["x"])
     assert [m.user.email for m in current_admins] == ["roles-admin@example.org"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_one_query_forms_of_the_membership_roles_agree_with_the_roles(world, persona):
+    """``standing_in`` (one query, the rules applied in memory) and ``membership_exists`` (an expression for a
+    page's own query) answer as ``is_current_member`` and the role checks, person by person."""
+    from django.db.models import OuterRef
+
+    from accounts.models import Association
+
+    user, x = world["people"][persona], world["x"]
+    standing = roles.standing_in(user, x)
+    by_roles = {
+        "is_current_member": None,
+        "is_association_officer": roles.OFFICER_ROLES,
+        "is_association_admin": roles.ADMIN_ROLES,
+        "is_association_trainer": roles.TRAINER_ROLES,
+        "may_issue_for": roles.ISSUER_ROLES,
+    }
+    for predicate, held in by_roles.items():
+        expected = persona in EXPECTED[predicate]
+        assert (standing.member if held is None else standing.holds(held)) is expected, predicate
+        expression = roles.membership_exists(user, OuterRef("pk"), held)
+        answer = Association.objects.filter(pk=x.pk).annotate(answer=expression).values_list("answer", flat=True)
+        assert bool(answer.get()) is expected, predicate
+    assert standing.officer is (persona in EXPECTED["is_association_officer"])
+    assert not roles.standing_in(user, world["y"]).holds(roles.OFFICER_ROLES) or persona in {"y_admin", "site_admin"}

@@ -147,10 +147,12 @@ def history(learner, association, other_association, association_admin):
 
 def test_the_transcript_totals_hours_per_year_kind_and_issuer_without_revoked(client, learner, history):
     from certificates.selectors import cpd_transcript
+    from certificates.transcripts import cpd_hours_per_year
 
     data = cpd_transcript(user=learner)
     assert data["total"] == 7
     assert [(year, float(h)) for year, h in data["per_year"]] == [(2025, 2.0), (2026, 5.0)]
+    assert cpd_hours_per_year(user=learner) == data["per_year"]  # My learning's chart: the same figures
     assert {kind: float(h) for kind, h in data["per_kind"]} == {
         "Course completion": 2.0,
         "Event or workshop": 3.5,

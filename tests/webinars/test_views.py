@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from tests.factories import UserFactory
 from tests.webinars.factories import WebinarFactory
-from webinars import services
+from webinars import selectors, services
 from webinars.models import AttendanceInterval, CalendarFeed, MeetingSession, Recording, Registration, WebinarEvent
 
 
@@ -89,6 +89,21 @@ def test_registering_and_cancelling_through_the_page(client, webinar, learner):
     assert Registration.objects.get().status == "cancelled"
 
 
+def test_the_page_tells_each_person_where_they_stand(client, webinar, learner, outsider, presenter):
+    Registration.objects.create(webinar=webinar, user=outsider, status=Registration.Status.WAITING)
+    services.webinar_register(webinar=webinar, user=learner)
+    pages = {}
+    for person in (learner, outsider, presenter):
+        client.force_login(person)
+        pages[person] = client.get(webinar.get_absolute_url()).content.decode()
+    assert "You are registered." in pages[learner] and "Cancel my registration" in pages[learner]
+    assert ">Join<" in pages[learner] and "Start or join as presenter" not in pages[learner]
+    assert "You are on the waiting list." in pages[outsider] and "Cancel my registration" in pages[outsider]
+    assert ">Join<" not in pages[outsider]
+    assert "Start or join as presenter" in pages[presenter] and "Cancel my registration" not in pages[presenter]
+    assert "Attendance" in pages[presenter] and "Attendance" not in pages[learner]
+
+
 def test_an_unregistered_person_cannot_join_and_nothing_is_written(client, webinar, learner, closed_port):
     client.force_login(learner)
     webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
@@ -139,6 +154,87 @@ def test_viewers_join_a_started_meeting_without_a_call_to_bbb(client, webinar, l
     assert response.status_code == 302
     assert f"meetingID={webinar.meeting_id}" in response["Location"]
     assert client.get(reverse("webinars:status", args=[webinar.pk])).json() == {"running": True}
+
+
+def _running(webinar):
+    webinar.starts_at = timezone.now() + datetime.timedelta(minutes=5)
+    webinar.save()
+    MeetingSession.objects.create(webinar=webinar, internal_meeting_id=f"running-{webinar.pk}")
+
+
+def test_a_registrant_on_the_waiting_list_cannot_join_a_running_meeting_and_nothing_is_written(
+    client, webinar, learner, closed_port
+):
+    _running(webinar)
+    Registration.objects.create(webinar=webinar, user=learner, status=Registration.Status.WAITING)
+    client.force_login(learner)
+
+    response = client.post(reverse("webinars:join", args=[webinar.pk]), follow=True)
+
+    assert "Only registered participants" in response.content.decode()
+    assert not AttendanceInterval.objects.exists()
+
+
+def test_one_persons_right_to_join_is_never_taken_for_the_next_ones(client, webinar, learner, outsider, closed_port):
+    """The join reads who may come in with a query compiled once: each person gets their own answer."""
+    _running(webinar)
+    services.webinar_register(webinar=webinar, user=learner)
+    client.force_login(learner)
+    assert client.post(reverse("webinars:join", args=[webinar.pk])).status_code == 302
+    client.force_login(outsider)
+
+    response = client.post(reverse("webinars:join", args=[webinar.pk]), follow=True)
+
+    assert "Only registered participants" in response.content.decode()
+    assert list(AttendanceInterval.objects.values_list("user_id", flat=True)) == [learner.pk]
+
+
+def test_a_members_meeting_lets_in_current_members_only(client, association, member, outsider, closed_port):
+    meeting = WebinarFactory(association=association, kind="general-assembly")
+    _running(meeting)
+    client.force_login(outsider)
+    response = client.post(reverse("webinars:join", args=[meeting.pk]), follow=True)
+    assert "for current members of" in response.content.decode()
+    assert not AttendanceInterval.objects.exists()
+    client.force_login(member)
+
+    response = client.post(reverse("webinars:join", args=[meeting.pk]))
+
+    assert response.status_code == 302 and f"meetingID={meeting.meeting_id}" in response["Location"]
+    assert list(AttendanceInterval.objects.values_list("user_id", flat=True)) == [member.pk]
+
+
+def test_joining_again_extends_the_open_interval_instead_of_opening_another(client, webinar, learner, closed_port):
+    _running(webinar)
+    services.webinar_register(webinar=webinar, user=learner)
+    client.force_login(learner)
+    client.post(reverse("webinars:join", args=[webinar.pk]))
+    first = AttendanceInterval.objects.get()
+
+    assert client.post(reverse("webinars:join", args=[webinar.pk])).status_code == 302
+
+    again = AttendanceInterval.objects.get()
+    assert again.pk == first.pk and again.source == "join" and again.left_at is None
+    assert again.joined_at == first.joined_at and again.last_seen_at > first.last_seen_at
+
+
+def test_the_standing_read_for_joining_matches_each_persons_roles(webinar, presenter, learner, association_admin):
+    """Presenters and officers run the webinar (site administrators too), and each answer is the person's own,
+    whichever kind of person asked first."""
+    admin = UserFactory()
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    services.webinar_register(webinar=webinar, user=learner)
+    for _ in range(2):
+        standings = {
+            person: selectors.webinar_with_standing(webinar_id=webinar.pk, user=person)[1]
+            for person in (learner, admin, presenter, association_admin)
+        }
+        assert standings[learner].confirmed and not (standings[learner].presents or standings[learner].officer)
+        assert standings[admin].officer and not standings[admin].confirmed
+        assert standings[presenter].presents and not standings[presenter].officer
+        assert standings[association_admin].officer and standings[association_admin].member
+    assert selectors.webinar_with_standing(webinar_id=webinar.pk + 1000, user=learner) is None
 
 
 def test_once_the_meeting_ended_viewers_are_no_longer_let_in_on_our_record(client, webinar, learner, closed_port):
