@@ -23,14 +23,14 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower
-from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page
 from wagtail.query import PageQuerySet
 
 from certificates.transcripts import cpd_hours_per_year
+from cms.visibility import not_view_restricted
 from courses.blocks import QUIZ_DEFAULT_TITLE
 from courses.completion import CompletionRule, completion_rule
 from courses.h5p_activities import context_key
@@ -54,10 +54,8 @@ from h5p.selectors import attempts_best_for
 
 
 def public_courses():
-    """Live courses no view restriction hides (Wagtail's ``public()`` without its query: the restrictions are read
-    inside this one, ``NOT EXISTS`` a restriction on the course or an ancestor)."""
-    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
-    return CoursePage.objects.live().filter(~Exists(restricted))
+    """Live courses no view restriction hides (Wagtail's ``public()`` without its query: cms.visibility)."""
+    return CoursePage.objects.live().filter(not_view_restricted())
 
 
 def course_catalogue(*, index, track="", level="", language="", skill=None, q="") -> PageQuerySet:
@@ -83,13 +81,19 @@ def course_catalogue(*, index, track="", level="", language="", skill=None, q=""
         courses = courses.filter(Exists(taught))
     if q:
         courses = courses.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    preferred = language or index.locale.language_code
-    # The translation shown of each course: the one in ``preferred``, else one taught in it, else the first made.
+    # The translation shown of each course: the one in the preferred language (the filter's, else the catalogue's),
+    # else one taught in it, else the first made. The catalogue's language is read inside the query (its locale).
+    if language:
+        in_preferred, preferred = Q(locale__language_code=language), Value(language)
+    else:
+        in_preferred = Q(locale_id=index.locale_id)
+        preferred = Subquery(Locale.objects.filter(pk=index.locale_id).values("language_code")[:1])
     shown = (
         courses.filter(translation_key=OuterRef("translation_key"))
+        .annotate(preferred_language=preferred)
         .order_by(
-            Case(When(locale__language_code=preferred, then=Value(0)), default=Value(1)),
-            Case(When(language=preferred, then=Value(0)), default=Value(1)),
+            Case(When(in_preferred, then=Value(0)), default=Value(1)),
+            Case(When(language=F("preferred_language"), then=Value(0)), default=Value(1)),
             "pk",
         )
         .values("pk")[:1]

@@ -90,7 +90,7 @@ class CourseIndexPage(Page):
         from courses.selectors import card_details_load, catalogue_languages, course_catalogue, courses_with_progress
 
         context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None, locale=self.locale, languages=catalogue_languages())
+        form = CatalogueFilterForm(request.GET or None, locale=self.locale_id, languages=catalogue_languages())
         filters = form.cleaned_data if form.is_valid() else {}
         courses = course_catalogue(index=self, **filters)
         page_obj = page_with_count(courses, number=request.GET.get(PAGE_PARAMETER), per_page=CATALOGUE_PAGE_SIZE)
