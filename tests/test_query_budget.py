@@ -24,10 +24,15 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Raised on 2026-11-29 (+1 to +3 per page) when two changes landed: the site header (its Courses link looks up the
 # catalogue in the reader's language; for signed-in people, the polls waiting for their vote and the membership
 # check behind the Voting link) and one course across its translations (the course's original is looked up).
+# Lowered on 2026-11-29 (issue 12, track and catalogue listings): view restrictions are read inside the listings' own
+# queries (cms.visibility, not Wagtail's public() and its query): home -1, catalogue -2; the catalogue reads its
+# language inside its query (no locale lookup) and picks each course's translation there: -1. Track pages and the
+# catalogue now show a page of cards (12, 24) in one query with its total, plus the cards' skills: the track page
+# stays at 20, the same with 3 and with 200 courses (it rendered every course of its track before).
 PINNED = {
-    "home": 18,
+    "home": 17,
     "track": 20,
-    "catalogue": 25,
+    "catalogue": 22,
     "course": 26,
     "lesson": 41,
     "my_learning": 22,
