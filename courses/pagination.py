@@ -12,13 +12,17 @@ from django.db.models import Count, Window
 PAGE_PARAMETER = "page"
 
 
+PAGE_NUMBER_MAX = 1_000_000  # beyond any listing; keeps OFFSET within a 64-bit integer (SQLite refuses larger)
+
+
 def page_number(value) -> int:
-    """The page asked for in a query string: a positive whole number, else 1 (never an error)."""
+    """The page asked for in a query string: a positive whole number (at most ``PAGE_NUMBER_MAX``, so past the end
+    of any listing), else 1. Never an error."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         return 1
-    return max(number, 1)
+    return min(max(number, 1), PAGE_NUMBER_MAX)
 
 
 def page_with_count(queryset, *, number, per_page: int) -> Page:

@@ -103,10 +103,11 @@ def test_a_bad_page_number_shows_the_first_page(client, association, track_page,
     assert _listed(response)[0] == "Course 01"
 
 
-def test_a_page_number_past_the_end_shows_the_last_page(client, association, track_page):
+@pytest.mark.parametrize("number", ["99", "99999999999999999999999"])
+def test_a_page_number_past_the_end_shows_the_last_page(client, association, track_page, number):
     _add_courses(association, 15)
 
-    response = client.get(track_page.url, {"page": 99})
+    response = client.get(track_page.url, {"page": number})
 
     assert response.status_code == 200
     assert _listed(response) == ["Course 13", "Course 14", "Course 15"]
