@@ -17,7 +17,8 @@ class CatalogueFilterForm(forms.Form):
     )
 
     def __init__(self, *args, locale=None, languages=None, **kwargs):
-        """``languages``: the codes to offer (those some course can be taken in); None offers every one."""
+        """``locale``: the catalogue's Locale (or its id), whose skills are offered; ``languages``: the codes to offer
+        (those some course can be taken in); None offers every one."""
         super().__init__(*args, **kwargs)
         if languages is not None:
             self.fields["language"].choices = [

@@ -7,14 +7,30 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page as PaginatorPage
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
+from wagtail.query import PageQuerySet
 
 from certificates.transcripts import cpd_hours_per_year
+from cms.visibility import not_view_restricted
 from courses.blocks import QUIZ_DEFAULT_TITLE
 from courses.completion import CompletionRule, completion_rule
 from courses.h5p_activities import context_key
@@ -23,24 +39,35 @@ from courses.models import (
     CourseIndexPage,
     CoursePage,
     Enrolment,
+    Language,
     LessonPage,
     LessonProgress,
+    Level,
     QuizAttempt,
     Skill,
+    Track,
 )
+from courses.pagination import page_with_count
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_sheet, quiz_token_make
 from h5p.selectors import attempts_best_for
 
 
-def course_catalogue(*, index, track="", level="", language="", skill=None, q="") -> list[CoursePage]:
-    """Live, public courses, each ONCE however many translations it has; issuer and skills loaded with them.
+def public_courses():
+    """Live courses no view restriction hides (Wagtail's ``public()`` without its query: cms.visibility)."""
+    return CoursePage.objects.live().filter(not_view_restricted())
+
+
+def course_catalogue(*, index, track="", level="", language="", skill=None, q="") -> PageQuerySet:
+    """Live, public courses, each ONCE however many translations it has, by title: a query not yet run (with the
+    issuer, locale and cover), to be paged (``courses.pagination``) and given its cards' details.
 
     A course is shown in the catalogue's language where it has a translation, else in its original. Filtered by
     ``language``: the courses one can take in that language (a translation in it, or taught in it), shown in it.
-    Two queries, whatever the number of courses.
+    The translation shown is chosen inside the query (a correlated subquery per translation key), not by loading
+    every course: the catalogue's cost does not grow with the number of courses.
     """
-    courses = CoursePage.objects.live().public().select_related("issuer", "locale", "cover").order_by("title")
+    courses = public_courses()
     if track:
         courses = courses.filter(track=track)
     if level:
@@ -48,42 +75,73 @@ def course_catalogue(*, index, track="", level="", language="", skill=None, q=""
     if language:
         courses = courses.filter(Q(locale__language_code=language) | Q(language=language))
     if skill:
-        courses = courses.filter(skills__translation_key=skill.translation_key)
+        taught = CoursePage.skills.through.objects.filter(
+            coursepage_id=OuterRef("pk"), skill__translation_key=skill.translation_key
+        )
+        courses = courses.filter(Exists(taught))
     if q:
         courses = courses.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    preferred = language or index.locale.language_code
-    chosen: dict = {}
-    for course in courses.distinct():
-        current = chosen.get(course.translation_key)
-        if current is None or _catalogue_rank(course, preferred) < _catalogue_rank(current, preferred):
-            chosen[course.translation_key] = course
-    listed = sorted(chosen.values(), key=lambda course: course.title.casefold())
-    prefetch_related_objects(listed, Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
-    return listed
-
-
-def _catalogue_rank(course: CoursePage, language: str) -> tuple:
-    """Which translation of a course the catalogue shows: the one in ``language``, else the original."""
-    return (course.locale.language_code != language, course.language != language, course.pk)
+    # The translation shown of each course: the one in the preferred language (the filter's, else the catalogue's),
+    # else one taught in it, else the first made. The catalogue's language is read inside the query (its locale).
+    if language:
+        in_preferred, preferred = Q(locale__language_code=language), Value(language)
+    else:
+        in_preferred = Q(locale_id=index.locale_id)
+        preferred = Subquery(Locale.objects.filter(pk=index.locale_id).values("language_code")[:1])
+    shown = (
+        courses.filter(translation_key=OuterRef("translation_key"))
+        .annotate(preferred_language=preferred)
+        .order_by(
+            Case(When(in_preferred, then=Value(0)), default=Value(1)),
+            Case(When(language=F("preferred_language"), then=Value(0)), default=Value(1)),
+            "pk",
+        )
+        .values("pk")[:1]
+    )
+    return courses.filter(pk=Subquery(shown)).select_related("issuer", "locale", "cover").order_by(Lower("title"), "pk")
 
 
 def catalogue_languages() -> set[str]:
     """The languages some live course can be taken in (a translation in it, or taught in it): one query."""
-    rows = CoursePage.objects.live().public().values_list("locale__language_code", "language").distinct()
+    rows = public_courses().values_list("locale__language_code", "language").distinct()
     return {code for row in rows for code in row if code}
 
 
-def courses_for_track(*, track: str, locale_id: int) -> list[CoursePage]:
-    """The live courses of a training track in the page's language, for its TrackPage (two queries at most).
+TRACK_PAGE_SIZE = 12  # cards a page on a track page (a full row at one, two, three and four columns)
 
-    Until trainers translate a track's courses, a track page in another language lists the originals.
+
+def courses_for_track(*, track: str, locale_id: int, page=1, per_page: int = TRACK_PAGE_SIZE) -> PaginatorPage:
+    """One page of the live, public courses of a training track in the page's language, by title, for its TrackPage.
+
+    Until trainers translate a track's courses, a track page in another language lists the originals. Two queries
+    (the page's courses with the total, their skills; cover renditions when some have a cover), whatever the number
+    of courses: the choice of language is made inside the query, not by loading every course first.
     """
-    courses = list(
-        CoursePage.objects.live().filter(track=track).select_related("issuer", "locale", "cover").order_by("title")
+    courses = public_courses().filter(track=track)
+    in_language = courses.filter(locale_id=locale_id)
+    listed = (
+        courses.filter(Q(locale_id=locale_id) | ~Exists(in_language))
+        .select_related("issuer", "locale", "cover")
+        .order_by("title", "pk")
     )
-    chosen = [course for course in courses if course.locale_id == locale_id] or courses
-    prefetch_related_objects(chosen, Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
-    return chosen
+    shown = page_with_count(listed, number=page, per_page=per_page)
+    card_details_load(shown.object_list)
+    return shown
+
+
+def card_details_load(courses) -> None:
+    """What each course card (courses/includes/course_card.html) shows beyond the course's row, for all the cards
+    at once: skills (one query), cover renditions (one more when some course has a cover) and the labels of its
+    track, level and language (``card_labels``: ``get_FOO_display`` per card hashes every lazy choice label, a
+    fifth of a page of cards)."""
+    courses = list(courses)
+    prefetch_related_objects(courses, Prefetch("skills", queryset=Skill.objects.order_by("name")), "cover__renditions")
+    choices = {name: {value: str(label) for value, label in enum.choices} for name, enum in _CARD_CHOICES.items()}
+    for course in courses:
+        course.card_labels = {name: labels.get(getattr(course, name), "") for name, labels in choices.items()}
+
+
+_CARD_CHOICES = {"track": Track, "level": Level, "language": Language}
 
 
 def courses_with_progress(*, user, courses) -> list[CoursePage]:

@@ -10,13 +10,14 @@ from cms.tracks import TrackListing, track_listing_register
 
 
 def courses_listing(request, page) -> TrackListing:
-    """The live courses of the page's track in its language, as cards (with the viewer's progress)."""
+    """One page (``?page=``) of the live courses of the page's track in its language, as cards (with the viewer's
+    progress) and the links to the other pages."""
+    from courses.pagination import PAGE_PARAMETER
     from courses.selectors import courses_for_track, courses_with_progress
 
-    courses = courses_with_progress(
-        user=request.user, courses=courses_for_track(track=page.track, locale_id=page.locale_id)
-    )
-    html = render_to_string("courses/includes/track_courses.html", {"track_courses": courses}, request=request)
+    shown = courses_for_track(track=page.track, locale_id=page.locale_id, page=request.GET.get(PAGE_PARAMETER))
+    courses_with_progress(user=request.user, courses=shown.object_list)
+    html = render_to_string("courses/includes/track_courses.html", {"page_obj": shown}, request=request)
     return TrackListing(html=html, stylesheets=("css/courses.css",))
 
 

@@ -27,14 +27,19 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Raised on 2026-11-29 (+1 to +3 per page) when two changes landed: the site header (its Courses link looks up the
 # catalogue in the reader's language; for signed-in people, the polls waiting for their vote and the membership
 # check behind the Voting link) and one course across its translations (the course's original is looked up).
+# Lowered on 2026-11-29 (issue 12, track and catalogue listings): view restrictions are read inside the listings' own
+# queries (cms.visibility, not Wagtail's public() and its query): home -1, catalogue -2; the catalogue reads its
+# language inside its query (no locale lookup) and picks each course's translation there: -1. Track pages and the
+# catalogue now show a page of cards (12, 24) in one query with its total, plus the cards' skills: the track page
+# stays at 20, the same with 3 and with 200 courses (it rendered every course of its track before).
 # Lowered on 2026-11-29 (-11 anonymous, -11 or -12 signed in) when the site chrome stopped reading the database on every
 # page: menu and footer links, the footer text, the contact address, the catalogue link and the language switcher's
 # targets are kept per language and site until a page, menu, setting or snippet changes (cms.cache); the Voting
 # link's waiting polls and membership are one query instead of two; sessions come from the cache (cached_db).
 PINNED = {
-    "home": 7,
+    "home": 6,
     "track": 9,
-    "catalogue": 14,
+    "catalogue": 11,
     "course": 15,
     "lesson": 29,
     # Lowered on 2026-11-29 (perf-signedin): My learning looks up no skills when no course is completed (-1);

@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +61,9 @@ class EnrolmentMode(models.TextChoices):
     CLOSED = "closed", _("Closed: trainers and association administrators enrol people")
 
 
+CATALOGUE_PAGE_SIZE = 24  # course cards a page in the catalogue
+
+
 class CourseIndexPage(Page):
     """The course catalogue of one language: filters by track, level, language and skill, and a search."""
 
@@ -84,16 +86,19 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
-        from courses.selectors import catalogue_languages, course_catalogue, courses_with_progress
+        from courses.pagination import PAGE_PARAMETER, page_with_count
+        from courses.selectors import card_details_load, catalogue_languages, course_catalogue, courses_with_progress
 
         context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None, locale=self.locale, languages=catalogue_languages())
+        form = CatalogueFilterForm(request.GET or None, locale=self.locale_id, languages=catalogue_languages())
         filters = form.cleaned_data if form.is_valid() else {}
         courses = course_catalogue(index=self, **filters)
+        page_obj = page_with_count(courses, number=request.GET.get(PAGE_PARAMETER), per_page=CATALOGUE_PAGE_SIZE)
+        # The cards' skills and covers, and each one's ``viewer_progress``: for this page's courses only.
+        card_details_load(page_obj.object_list)
+        courses_with_progress(user=request.user, courses=page_obj.object_list)
         context["filter_form"] = form
-        context["page_obj"] = Paginator(courses, 24).get_page(request.GET.get("page"))
-        # Evaluates the page's courses once; the cards read each one's ``viewer_progress``.
-        courses_with_progress(user=request.user, courses=context["page_obj"].object_list)
+        context["page_obj"] = page_obj
         context["filtered"] = any(filters.values())
         return context
 
