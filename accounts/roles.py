@@ -122,9 +122,12 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     """Listed among the subject's trainers (a course's ``trainers``)."""
     if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
         return False
+    trainers = subject.trainers.all()
+    if getattr(trainers, "_result_cache", None) is not None:  # loaded already (prefetched): asked in memory
+        return any(trainer.pk == user.pk for trainer in trainers)
     # By the primary key's own name: in a Wagtail preview ``trainers`` is modelcluster's in-memory FakeQuerySet,
     # which knows fields but not the ``pk`` alias.
-    return subject.trainers.filter(**{user._meta.pk.name: user.pk}).exists()
+    return trainers.filter(**{user._meta.pk.name: user.pk}).exists()
 
 
 def trainer_candidates() -> QuerySet[User]:
