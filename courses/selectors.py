@@ -33,7 +33,7 @@ from certificates.transcripts import cpd_hours_per_year
 from cms.visibility import not_view_restricted
 from courses.blocks import QUIZ_DEFAULT_TITLE
 from courses.completion import CompletionRule, completion_rule
-from courses.h5p_activities import context_key
+from courses.h5p_activities import context_key, lesson_playable_keys
 from courses.models import (
     CourseCompletion,
     CourseIndexPage,
@@ -50,6 +50,7 @@ from courses.models import (
 from courses.pagination import page_with_count
 from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_sheet, quiz_token_make
+from h5p.player import players_build
 from h5p.selectors import attempts_best_for
 
 
@@ -192,7 +193,8 @@ def progress_of_many(*, user, courses) -> list[CourseProgress]:
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:
-    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+    """The course's live lessons in outline order (remembered on the course for the request)."""
+    return course.live_lessons()
 
 
 @dataclass
@@ -293,6 +295,9 @@ def outline_sections(lessons) -> list[dict]:
 def course_overview(*, course: CoursePage, user) -> dict:
     """Everything the course page shows: outline, the viewer's enrolment, progress and what they may do."""
     lessons = course_lessons(course=course)
+    if course.pk is not None:
+        # Loaded once for the page: the staff check and the enrolment rules read them again.
+        prefetch_related_objects([course], "trainers", "prerequisites")
     context = {
         "lessons": lessons,
         "sections": outline_sections(lessons),
@@ -346,23 +351,38 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
     return state
 
 
-def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict:
-    """The lesson page: its blocks with per-block state (quiz sheets, H5P keys), navigation and progress."""
+def lesson_view_context(
+    *, lesson: LessonPage, course: CoursePage, user, request=None, enrolled: bool | None = None
+) -> dict:
+    """The lesson page: its blocks with per-block state (quiz sheets, H5P players), navigation and progress.
+
+    ``enrolled``: whether ``user`` is enrolled in the course, when the caller has asked already (None: asked here).
+    The H5P players are built once for the lesson (``h5p.player.players_build``): the same queries with one H5P
+    block or ten.
+    """
     lessons = course_lessons(course=course)
-    enrolled = user.is_authenticated and is_enrolled(user=user, course=course)
+    if enrolled is None:
+        enrolled = user.is_authenticated and is_enrolled(user=user, course=course)
     progress = course_progress(user=user, course=course, lessons=lessons) if enrolled else None
+    raw = lesson.body.raw_data
     attempts: dict[str, list] = {}
-    if enrolled:
+    if enrolled and any(item["type"] == "quiz" for item in raw):
         for attempt in QuizAttempt.objects.filter(learner=user, lesson=lesson).order_by("number"):
             attempts.setdefault(attempt.block_id, []).append(attempt)
-    h5p_keys = [
-        context_key(lesson_id=lesson.pk, block_id=item["id"]) for item in lesson.body.raw_data if item["type"] == "h5p"
-    ]
+    h5p_keys = [context_key(lesson_id=lesson.pk, block_id=item["id"]) for item in raw if item["type"] == "h5p"]
     best = attempts_best_for(user=user, context_keys=h5p_keys) if enrolled else {}
     untranslated = untranslated_blocks(lesson=lesson)
     items = []
+    placements = []
     for block in lesson.body:
-        item = {"block": block, "quiz": None, "h5p_context": None, "h5p_best": None, "lang": untranslated.get(block.id)}
+        item = {
+            "block": block,
+            "quiz": None,
+            "h5p_context": None,
+            "h5p_best": None,
+            "h5p_player": None,
+            "lang": untranslated.get(block.id),
+        }
         if block.block_type == "quiz":
             item["quiz"] = quiz_state(
                 user=user, lesson=lesson, block=block, attempts=attempts.get(block.id, []), enrolled=enrolled
@@ -370,7 +390,16 @@ def lesson_view_context(*, lesson: LessonPage, course: CoursePage, user) -> dict
         elif block.block_type == "h5p":
             item["h5p_context"] = context_key(lesson_id=lesson.pk, block_id=block.id)
             item["h5p_best"] = best.get(item["h5p_context"])
+            placements.append((item["h5p_context"], block.value["package"]))
         items.append(item)
+    if placements and request is not None:
+        playable = lesson_playable_keys(
+            user=user, lesson=lesson, enrolled=enrolled, preview=getattr(request, "is_preview", False)
+        )
+        players = players_build(request=request, placements=placements, playable=playable)
+        for item in items:
+            if item["h5p_context"]:
+                item["h5p_player"] = players[item["h5p_context"]]
     if all(candidate.pk != lesson.pk for candidate in lessons):  # the preview of a lesson not published yet
         lessons = sorted([*lessons, lesson], key=lambda candidate: candidate.path)
     position = next(i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk)

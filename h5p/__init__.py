@@ -11,6 +11,9 @@ Generic by design: it knows nothing about courses. A host app
 
        {% include_block block with h5p_context="courses.lesson:42:<block id>" h5p_best=best %}
 
+   A page with several blocks builds all their players at once with ``h5p.player.players_build`` (the host app's
+   decision for the page, one signed link per package) and passes each block its own as ``h5p_player``.
+
 3. reads results with ``h5p.selectors.attempts_best_for(user=..., context_keys=[...])``.
 
 Package code is untrusted: the block embeds the player as ``<iframe sandbox="allow-scripts">`` (never

@@ -1,4 +1,5 @@
-"""The StreamField block that plays an H5P package. The host page passes ``h5p_context`` (and ``h5p_best``)."""
+"""The StreamField block that plays an H5P package. The host page passes ``h5p_context`` (and ``h5p_best``, and
+``h5p_player`` when it built the players of the page at once)."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _

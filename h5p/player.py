@@ -12,6 +12,7 @@ expiry time. The page and the player talk only by ``postMessage`` (``static/h5p/
 
 import hashlib
 import time
+from collections.abc import Collection, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
+from h5p.access import context_can_play
 from h5p.models import H5PPackage
 from h5p.services import activity_iri
 
@@ -128,13 +130,64 @@ def player_document(*, request, package: H5PPackage, expires: int, signature: st
 
 def player_embed(*, request, package: H5PPackage, context_key: str) -> dict[str, str]:
     """The values the block template writes into the data-h5p-* attributes ``static/h5p/player.js`` reads."""
+    return _embeds(request=request, placements=[(context_key, package)])[context_key]
+
+
+def _embeds(*, request, placements: Iterable[tuple[str, H5PPackage]]) -> dict[str, dict[str, str]]:
+    """``player_embed`` for many placements: what they share (the content origin, the xAPI address, each package's
+    signed link) is worked out once."""
+    origin = content_origin(request)
+    xapi_url = reverse("h5p:xapi")
+    save_seconds = str(settings.H5P_STATE_SAVE_SECONDS)
+    per_package: dict[int, tuple[str, str]] = {}
+    embeds = {}
+    for context_key, package in placements:
+        if package.pk not in per_package:
+            expires, signature = content_link(content_hash=package.content_hash)
+            kwargs = {"content_hash": package.content_hash, "expires": expires, "signature": signature}
+            per_package[package.pk] = (
+                f"{origin}{reverse('h5p:player', kwargs=kwargs)}",
+                reverse("h5p:state", kwargs={"package_id": package.pk}),
+            )
+        player_url, state_url = per_package[package.pk]
+        embeds[context_key] = {
+            "package": str(package.pk),
+            "context": context_key,
+            "iri": activity_iri(package_id=package.pk, context_key=context_key),
+            "player_url": player_url,
+            "xapi_url": xapi_url,
+            "state_url": state_url,
+            "save_seconds": save_seconds,
+            "element_id": f"h5p-{package.pk}-{hashlib.sha256(context_key.encode()).hexdigest()[:12]}",
+        }
+    return embeds
+
+
+def players_build(
+    *, request, placements: Iterable[tuple[str, H5PPackage | None]], playable: Collection[str] | None = None
+) -> dict[str, dict]:
+    """The player of every H5P placement of a page, by context key, built once for the page: what
+    ``{% h5p_player_config %}`` answers for one placement (``{"status": "ok", "config": {...}}``, or ``"login"`` or
+    ``"forbidden"``), for all of them at once.
+
+    ``placements`` are ``(context key, package)`` pairs. ``playable`` is the set of keys the host app lets the
+    request's user play there, decided by the host app for the whole page (its registered ``can_play`` rule, asked
+    once rather than once per block); when None, ``context_can_play`` is asked for each key. No queries of its own.
+    """
+    placements = list(placements)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {key: {"context": key, "status": "login"} for key, _package in placements}
+    allowed = [
+        (key, package)
+        for key, package in placements
+        if package is not None
+        and (key in playable if playable is not None else context_can_play(user=user, context_key=key))
+    ]
+    embeds = _embeds(request=request, placements=allowed)
     return {
-        "package": str(package.pk),
-        "context": context_key,
-        "iri": activity_iri(package_id=package.pk, context_key=context_key),
-        "player_url": player_url(request=request, package=package),
-        "xapi_url": reverse("h5p:xapi"),
-        "state_url": reverse("h5p:state", kwargs={"package_id": package.pk}),
-        "save_seconds": str(settings.H5P_STATE_SAVE_SECONDS),
-        "element_id": f"h5p-{package.pk}-{hashlib.sha256(context_key.encode()).hexdigest()[:12]}",
+        key: {"context": key, "status": "ok", "config": embeds[key]}
+        if key in embeds
+        else {"context": key, "status": "forbidden"}
+        for key, _package in placements
     }

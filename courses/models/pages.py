@@ -23,15 +23,24 @@ def canonical_page(page):
 
     Enrolments, lesson progress and completions always point at it, whatever translation the learner used,
     so a course is one course across its translations. The original is stable: later translations only ever
-    get larger ids, and learners' records protect it from deletion. One query, remembered on the page.
+    get larger ids, and learners' records protect it from deletion. One query, remembered on the page; none for a
+    page loaded with ``original_pk`` (``with_original_pk``) that is its own original.
     """
     if getattr(page, "_canonical", None) is None:
-        if page.pk is None:  # the preview of a page never saved
+        # The preview of a page never saved, or a page loaded knowing it is its own original.
+        if page.pk is None or getattr(page, "original_pk", None) == page.pk:
             page._canonical = page
         else:
             first = type(page).objects.filter(translation_key=page.translation_key).order_by("pk").first()
             page._canonical = page if first is None or first.pk == page.pk else first
     return page._canonical
+
+
+def with_original_pk(pages: models.QuerySet) -> models.QuerySet:
+    """``pages`` annotated with ``original_pk``, the id of each one's original (see ``canonical_page``), in the same
+    query: a page that is its own original (most are) then needs no second query to know it."""
+    originals = pages.model.objects.filter(translation_key=models.OuterRef("translation_key")).order_by("pk")
+    return pages.annotate(original_pk=models.Subquery(originals.values("pk")[:1]))
 
 
 class Level(models.TextChoices):
@@ -83,6 +92,20 @@ class CourseIndexPage(Page):
         from courses.authoring import CatalogueTester
 
         return CatalogueTester(user, self)
+
+    def route(self, request, path_components):
+        """A course in one query (Wagtail's own routing asks for the child page, then for its specific type), with its
+        issuer and whether it is its own original; anything else is routed as Wagtail does."""
+        if path_components:
+            course = (
+                with_original_pk(CoursePage.objects.child_of(self).filter(slug=path_components[0]))
+                .select_related("issuer")
+                .first()
+            )
+            if course is not None:
+                course._cached_parent_obj = self
+                return course.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
@@ -205,6 +228,30 @@ class CoursePage(Page):
             ),
         ]
 
+    def route(self, request, path_components):
+        """A lesson in one query, with the course's live lessons (its page shows the outline): each is told that this
+        page is its course, and the course keeps them (``live_lessons``) for the request."""
+        if path_components:
+            slug = path_components[0]
+            children = LessonPage.objects.child_of(self).filter(models.Q(live=True) | models.Q(slug=slug))
+            lessons = list(with_original_pk(children).order_by("path"))
+            lesson = next((candidate for candidate in lessons if candidate.slug == slug), None)
+            if lesson is not None:
+                for candidate in lessons:
+                    candidate._cached_parent_obj = self
+                    candidate._course = self
+                self._live_lessons = [candidate for candidate in lessons if candidate.live]
+                return lesson.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def live_lessons(self) -> list["LessonPage"]:
+        """The live lessons in outline order: one query, none when routing to one of them loaded them already (for
+        that request only: nothing else remembers them, so a lesson added later is never missed)."""
+        routed = getattr(self, "_live_lessons", None)
+        if routed is not None:
+            return list(routed)
+        return list(LessonPage.objects.child_of(self).live().order_by("path"))
+
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_overview
 
@@ -270,7 +317,15 @@ class LessonPage(Page):
         from courses.selectors import lesson_view_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_view_context(lesson=self, course=self.course(), user=request.user))
+        context.update(
+            lesson_view_context(
+                lesson=self,
+                course=self.course(),
+                user=request.user,
+                request=request,
+                enrolled=getattr(self, "_viewer_enrolled", {}).get(request),
+            )
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -289,6 +344,8 @@ class LessonPage(Page):
                 {"page": self, "course": course, "reason": decision.reason},
                 status=403,
             )
+        # Asked once: the page and its H5P players need it again (for this request only).
+        self._viewer_enrolled = {request: decision.enrolled}
         if decision.enrolled:
             lesson_visit_record(learner=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
