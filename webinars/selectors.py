@@ -126,7 +126,8 @@ def _join_query(webinar_id: int, user) -> tuple[str, list]:
         stand_in = User(pk=_USER_STAND_IN, is_active=True, is_superuser=superuser)
         queryset = Webinar.objects.filter(pk=_WEBINAR_STAND_IN).annotate(**_standing_annotations(stand_in))
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-        _compiled_join.clear()  # yesterday's
+        for stale in [other for other in list(_compiled_join) if other[1] != key[1]]:  # yesterday's
+            _compiled_join.pop(stale, None)
         _compiled_join[key] = (sql, tuple(params))
     sql, params = _compiled_join[key]
     swap = {_USER_STAND_IN: user.pk, _WEBINAR_STAND_IN: webinar_id}
