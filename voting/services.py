@@ -543,6 +543,7 @@ def _roll_entry_to_cast(poll_id: int, voter: User, member: User) -> RollEntry:
         RollEntry.objects.select_related("poll")
         .annotate(already_cast=Exists(CastRecord.objects.filter(roll_entry=OuterRef("pk"))))
         .filter(poll_id=poll_id, member=member)
+        .order_by()  # one row at most: no ordering (the default one joins the poll's ordering in)
         .first()
     )
     poll = entry.poll if entry else Poll.objects.select_related("association").filter(pk=poll_id).first()
@@ -563,7 +564,7 @@ def _roll_entry_to_cast(poll_id: int, voter: User, member: User) -> RollEntry:
 
 
 def _valid_choices(poll: Poll, choices: list[str]) -> tuple[str, ...]:
-    keys = set(poll.options.values_list("key", flat=True))
+    keys = set(poll.options.order_by().values_list("key", flat=True))  # a set: no ordering, no join to the poll
     chosen = [str(choice) for choice in choices]
     if len(set(chosen)) != len(chosen) or not set(chosen) <= keys:
         raise Refusal.invalid(_("This ballot names an option the poll does not have."), code="tampered")
