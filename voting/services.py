@@ -1,8 +1,11 @@
 """Every write of the voting app: one named function per state change, in a transaction, with its audit entry.
 
-Concurrency: every write that depends on a poll's state locks the poll's row first (``select_for_update``), so a
-vote and a close never interleave: a vote either commits before the close (and is counted) or sees the poll
-closed (and is refused). The unique constraint on ``CastRecord.roll_entry`` backs the one-vote-per-entry rule.
+Concurrency: every write that depends on a poll's state locks the poll's row (``select_for_update``) and checks
+the state under that lock before it commits, so a vote and a close never interleave: a vote either commits before
+the close (and is counted) or sees the poll closed (and is refused, rolling back what it wrote). A vote writes the
+rows only it touches (cast record, receipt) before it queues for the lock, and under it only what every vote of
+the poll shares (box line, audit chain): the lock is held until the commit, so that part bounds the votes per
+second. The unique constraint on ``CastRecord.roll_entry`` backs the one-vote-per-entry rule.
 """
 
 from __future__ import annotations
