@@ -85,7 +85,8 @@ def targets(results: dict) -> list[dict]:
     if casting := voting.get("casting"):
         rows.append(
             {
-                "name": f"voting: {casting['clients']} clients, {casting['voters']} ballots into one poll",
+                "name": f"voting: {casting['clients']} clients "
+                f"({casting.get('clients_are', 'threads of one process')}), {casting['voters']} ballots into one poll",
                 "figure": f"{casting['ballots_per_s']:.0f} ballots/s",
                 "target": f"≥ {BALLOTS_PER_S}",
                 "ok": casting["ballots_per_s"] >= BALLOTS_PER_S,
@@ -253,6 +254,14 @@ def _other_section(results: dict) -> list[str]:
             f"cast records {casting['cast_records']}, receipts {casting['receipts']}, "
             f"box heads {casting['ballot_heads']} (load {casting['load']})"
         )
+        if "lock_held_p50_ms" in casting:
+            lines.append(
+                f"  - per cast: {casting['queries_per_cast']} statements; the poll's lock waited for "
+                f"{casting['lock_wait_p50_ms']:.1f} ms and held {casting['lock_held_p50_ms']:.1f} ms, the commit "
+                f"{casting['commit_p50_ms']:.1f} ms of it (p50; held "
+                f"{casting['lock_held_total_s']:.1f} s of the {casting['wall_s']:.1f} s in all); Python CPU "
+                f"{casting['python_cpu_ms_per_cast']:.1f} ms"
+            )
         if casting["first_errors"]:
             lines.append(f"  - first errors: {casting['first_errors']}")
     if tally := voting.get("tally"):

@@ -1,10 +1,18 @@
 """Voting on PostgreSQL: concurrent casting into one poll, and the tally of a poll with 100,000 ballots.
 
-Casting: ``clients`` threads, each with its own connection, cast distinct ballots through ``vote_cast`` (roll
-check, poll row lock, cast record, ballot box line, receipt, audit entry: one transaction each) until every
-voter on the roll has voted; then nothing may be lost or doubled: one cast record and one receipt per voter, the
-ballot box's heads equal to the roll, the audit chain intact and the recount equal to the count at close
-(bench/voting_cast.py, folded in).
+Casting: ``clients`` separate processes (forked, each with its own connection, as several web workers would be in
+production) cast distinct ballots through ``vote_cast`` (roll check, cast record, receipt, then under the poll's
+row lock the ballot box line and the audit entry: one transaction each) until every voter on the roll has voted;
+then nothing may be lost or doubled: one cast record and one receipt per voter, the ballot box's heads equal to the
+roll, the audit chain intact and the recount equal to the count at close (bench/voting_cast.py, folded in).
+``--threads`` runs the clients as threads of one process instead, as this bench did before: they share one GIL,
+and a cast costs several milliseconds of Python, so that measures the bench's own interpreter as much as the
+database (one process tops out near 1 / the Python CPU per cast, whatever the database does).
+
+Each cast is also timed from the inside (a query wrapper on each client's connection): the statements it sends
+(BEGIN and COMMIT aside), how long it waited for the poll's lock and how long it held it (from the lock to the
+end of the commit, the commit also timed alone: every vote of the poll queues for that lock, so 1 / the time it
+is held bounds the throughput), and the Python CPU per cast.
 
 Tally: the ballot box of an election with 100,000 ballots over 12 candidates (up to 3 choices each), built in
 bulk as the lines ``vote_cast`` would have left (the box stores one line per distinct set of choices), then
@@ -18,6 +26,7 @@ needed; each run adds its own association and leaves its rows).
 import argparse
 import collections
 import json
+import multiprocessing
 import os
 import random
 import sys
@@ -34,7 +43,7 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
 from accounts.models import Association, Membership, User  # noqa: E402
@@ -59,50 +68,93 @@ def _members(association: Association, n: int) -> list[User]:
     return users
 
 
-def casting(association, ruleset, voters: list[User], *, clients: int) -> dict:
+def _median(values: list[float]) -> float | None:
+    return sorted(values)[len(values) // 2] if values else None
+
+
+class _CastTimer:
+    """Wraps a connection's queries: per cast, the statements sent, the wait for the poll's lock and its hold."""
+
+    def __init__(self):
+        self.queries = 0
+        self.locked_at = self.lock_wait = self.last_at = None
+
+    def __call__(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += 1
+            self.last_at = time.perf_counter()
+            if "FOR UPDATE" in sql and "voting_poll" in sql:
+                self.locked_at, self.lock_wait = time.perf_counter(), time.perf_counter() - began
+
+    def cast(self, poll_id: int, voter: User) -> dict:
+        self.queries, self.locked_at, self.lock_wait, self.last_at = 0, None, None, None
+        began = time.perf_counter()
+        services.vote_cast(poll_id=poll_id, voter=voter, choices=[("yes", "no", "abstain")[voter.pk % 3]])
+        done = time.perf_counter()
+        return {
+            "latency": done - began,
+            "queries": self.queries,
+            "lock_wait": self.lock_wait,
+            "lock_held": done - self.locked_at if self.locked_at else None,
+            "commit": done - self.last_at,  # from the last statement to the commit's end
+        }
+
+
+def _client(poll_id: int, voters: list[User], taken, start, out) -> None:
+    """One client (its own connection): takes the next voter until none is left, casts, puts what it measured."""
+    timer = _CastTimer()
+    casts, errors = [], []
+    start.wait()
+    cpu = time.thread_time()
+    try:
+        with connection.execute_wrapper(timer):
+            while True:
+                with taken.get_lock():
+                    index = taken.value
+                    taken.value += 1
+                if index >= len(voters):
+                    break
+                try:
+                    casts.append(timer.cast(poll_id, voters[index]))
+                except Exception as exc:  # every failure is a lost ballot: counted, reported
+                    errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        connection.close()
+        out.put({"casts": casts, "errors": errors, "cpu": time.thread_time() - cpu})
+
+
+def casting(association, ruleset, voters: list[User], *, clients: int, threads: bool = False) -> dict:
     poll = services.poll_create(association=association, ruleset=ruleset, title=f"Bench: {clients} clients")
     services.poll_open(poll_id=poll.pk)
-    queue = list(voters)
-    lock = threading.Lock()
-    errors: list[str] = []
-    latencies: list[float] = []
-    start = threading.Barrier(clients + 1)
-
-    def client():
-        start.wait()
-        try:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    voter = queue.pop()
-                began = time.perf_counter()
-                try:
-                    services.vote_cast(poll_id=poll.pk, voter=voter, choices=[("yes", "no", "abstain")[voter.pk % 3]])
-                except Exception as exc:  # every failure is a lost ballot: counted, reported
-                    with lock:
-                        errors.append(f"{type(exc).__name__}: {exc}")
-                    continue
-                with lock:
-                    latencies.append(time.perf_counter() - began)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+    start = context.Barrier(clients + 1)
+    out = context.Queue()
+    connections.close_all()  # a forked client must not share the parent's socket
+    spawn = threading.Thread if threads else context.Process
+    workers = [spawn(target=_client, args=(poll.pk, voters, taken, start, out)) for _ in range(clients)]
+    for worker in workers:
+        worker.start()
     start.wait()
     began = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    reports = [out.get(timeout=900) for _ in workers]
     wall = time.perf_counter() - began
+    for worker in workers:
+        worker.join()
+    casts = [cast for report in reports for cast in report["casts"]]
+    errors = [error for report in reports for error in report["errors"]]
+    latencies = sorted(cast["latency"] for cast in casts)
+    held = [cast["lock_held"] for cast in casts if cast["lock_held"] is not None]
     poll = services.poll_close(poll_id=poll.pk)
     records = CastRecord.objects.filter(poll=poll)
     heads = Ballot.objects.filter(poll=poll).aggregate(heads=Sum("heads"))["heads"] or 0
     distinct_voters = records.values("roll_entry").distinct().count()
-    latencies.sort()
     return {
         "clients": clients,
+        "clients_are": "threads of one process" if threads else "processes",
         "voters": len(voters),
         "cast": len(latencies),
         "errors": len(errors),
@@ -119,6 +171,12 @@ def casting(association, ruleset, voters: list[User], *, clients: int) -> dict:
         "ballots_per_s": len(latencies) / wall if wall else 0.0,
         "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else None,
         "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
+        "queries_per_cast": _median([cast["queries"] for cast in casts]),
+        "lock_held_p50_ms": 1000 * _median(held) if held else None,
+        "lock_held_total_s": sum(held),
+        "commit_p50_ms": 1000 * _median([cast["commit"] for cast in casts]) if casts else None,
+        "lock_wait_p50_ms": 1000 * _median([c["lock_wait"] for c in casts if c["lock_wait"] is not None] or [0]),
+        "python_cpu_ms_per_cast": 1000 * sum(r["cpu"] for r in reports) / len(casts) if casts else None,
         "load": load(),
     }
 
@@ -173,6 +231,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--ballots", type=int, default=1600, help="voters on the roll of the casting poll")
     parser.add_argument("--tally", type=int, default=100_000)
+    parser.add_argument("--threads", action="store_true", help="clients as threads of one process (one GIL)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
@@ -185,10 +244,11 @@ def main(argv=None) -> int:
     association = Association.objects.create(name=f"Bench {tag}", slug=f"bench-{tag}")
     ruleset = services.ruleset_create(association=association, body="general_assembly", name="Bench rules")
     voters = _members(association, args.ballots)
-    casting(association, ruleset, _members(association, 2 * args.clients), clients=args.clients)  # warm-up
+    warm_up = _members(association, 2 * args.clients)
+    casting(association, ruleset, warm_up, clients=args.clients, threads=args.threads)
     result = {
         "postgresql": version,
-        "casting": casting(association, ruleset, voters, clients=args.clients),
+        "casting": casting(association, ruleset, voters, clients=args.clients, threads=args.threads),
         "tally": tally_timing(association, ruleset, ballots=args.tally),
     }
     print(json.dumps(result, indent=2), flush=True)

@@ -303,3 +303,47 @@ def test_a_proxy_for_a_meeting_covers_each_of_its_polls_and_closes_when_the_meet
         services.proxy_grant(
             grantor=MembershipFactory(association=association).user, holder=board_member, meeting=meeting
         )
+
+
+def test_a_vote_in_a_draft_or_missing_poll_or_for_someone_elses_vote_is_refused(association, member, board_member):
+    """The checks made before the poll's lock refuse as the locked ones did, and record nothing."""
+    draft = poll_create(association)
+    refused(draft, "not_open", voter=member, choices=["yes"])
+    poll = open_poll(association)
+    assert refused(poll, "not_holder", voter=board_member, member=member, choices=["yes"]).status == 403
+    with pytest.raises(Refusal) as error:
+        services.vote_cast(poll_id=poll.pk + 1000, voter=member, choices=["yes"])
+    assert error.value.status == 404
+
+
+def test_a_receipt_code_drawn_twice_is_drawn_again(association, member, board_member, monkeypatch):
+    poll = open_poll(association)
+    codes = iter(["AAAA-AAAA-AAAA", "AAAA-AAAA-AAAA", "BBBB-BBBB-BBBB"])
+    monkeypatch.setattr(services, "_receipt_code", lambda: next(codes))
+
+    first = services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
+    second = services.vote_cast(poll_id=poll.pk, voter=board_member, choices=["no"])
+
+    assert (first.receipt, second.receipt) == ("AAAA-AAAA-AAAA", "BBBB-BBBB-BBBB")
+    assert recorded(poll)[0] == recorded(poll)[2] == 2
+    assert services.poll_audit_verify(poll=Poll.objects.get(pk=poll.pk)).ok
+
+
+def test_a_vote_sends_a_pinned_number_of_queries_and_two_under_the_polls_lock_on_postgresql(
+    association, member, django_assert_num_queries
+):
+    """Before the lock: the roll entry with its poll and whether it was cast, the options, the cast record, the
+    receipt (in a savepoint). Under it, on PostgreSQL: the lock and one statement (box line, audit link, chain
+    head), then the commit. SQLite writes the same rows through the ORM. The test's own transaction makes the
+    vote's transaction a savepoint here (two more queries)."""
+    poll = open_poll(association)
+    postgres = connection.vendor == "postgresql"
+
+    with django_assert_num_queries(10 if postgres else 12) as captured:
+        services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
+
+    if postgres:
+        sql = [query["sql"] for query in captured.captured_queries]
+        locked = next(index for index, statement in enumerate(sql) if "FOR UPDATE" in statement)
+        assert [s.split()[0] for s in sql[locked + 1 :]] == ["WITH", "RELEASE"]
+    assert recorded(poll)[0] == 1

@@ -1,13 +1,15 @@
-"""Races on PostgreSQL: hundreds of casts at once from separate connections, repeats, and a close in the middle."""
+"""Races on PostgreSQL: hundreds of casts at once from separate connections, repeats, and a close in the middle;
+a vote queued for the poll's lock when the close takes it."""
 
 import queue
 import random
 import threading
+import time
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.refusals import Refusal
 from tests.races import race
@@ -129,3 +131,56 @@ def test_a_voter_who_casts_twice_at_the_same_instant_is_counted_once(association
     assert results.count("already_cast") == 9
     assert CastRecord.objects.filter(poll=poll).count() == 1
     assert sum(Ballot.objects.filter(poll=poll).values_list("heads", flat=True)) == 1
+
+
+def _waiting_for_the_poll_with_its_rows_written(timeout=30.0) -> bool:
+    """Whether another connection waits for a lock while it holds a cast record and a receipt not yet committed
+    (``pg_locks`` is live, unlike ``pg_stat_activity``, which a transaction reads once)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT count(DISTINCT written.relation) FROM pg_locks waiting
+                JOIN pg_locks written ON written.pid = waiting.pid AND written.granted
+                WHERE NOT waiting.granted AND written.mode = 'RowExclusiveLock'
+                AND written.relation IN ('voting_castrecord'::regclass, 'voting_receipt'::regclass)
+                """
+            )
+            if cursor.fetchone()[0] == 2:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_vote_queued_for_the_lock_when_the_poll_closes_is_refused_and_leaves_nothing(association):
+    """A vote writes its cast record and receipt before it queues for the poll's lock; a close that holds the lock
+    commits without them, and the vote, then refused, leaves neither behind: the close counted what it published."""
+    voter = members(association, 1)[0]
+    poll = open_poll(association)
+    outcome = []
+
+    def cast():
+        try:
+            services.vote_cast(poll_id=poll.pk, voter=voter, choices=["yes"])
+            outcome.append("accepted")
+        except Refusal as refusal:
+            outcome.append(refusal.code)
+        finally:
+            connection.close()
+
+    caster = threading.Thread(target=cast)
+    with transaction.atomic():
+        Poll.objects.select_for_update().get(pk=poll.pk)  # the close's lock, taken before the vote asks for it
+        caster.start()
+        assert _waiting_for_the_poll_with_its_rows_written(), "the vote never queued for the poll's lock"
+        services.poll_close(poll_id=poll.pk)
+    caster.join(timeout=60)
+
+    assert outcome == ["closed"]
+    poll = Poll.objects.get(pk=poll.pk)
+    assert poll.result["tally"]["cast_heads"] == 0
+    assert CastRecord.objects.filter(poll=poll).count() == Receipt.objects.filter(poll=poll).count() == 0
+    assert sum(Ballot.objects.filter(poll=poll).values_list("heads", flat=True)) == 0
+    assert services.poll_recount(poll=poll).matches
+    assert services.poll_audit_verify(poll=poll).ok
