@@ -175,10 +175,10 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     """Listed among the subject's trainers (a course's ``trainers``)."""
     if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
         return False
-    trainers = subject.trainers
+    trainers = subject.trainers.all()
     # Already loaded (a page's selector prefetched them to list them): asked of the list, not the database again.
-    if getattr(trainers, "prefetch_cache_name", None) in getattr(subject, "_prefetched_objects_cache", {}):
-        return any(trainer.pk == user.pk for trainer in trainers.all())
+    if getattr(trainers, "_result_cache", None) is not None:
+        return any(trainer.pk == user.pk for trainer in trainers)
     # By the primary key's own name: in a Wagtail preview ``trainers`` is modelcluster's in-memory FakeQuerySet,
     # which knows fields but not the ``pk`` alias.
     return trainers.filter(**{user._meta.pk.name: user.pk}).exists()
