@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
 from cms.tracks import Track
+from cms.visibility import KnownViewRestrictionsMixin
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import AuthoringPageForm, CoursePageForm
 
@@ -73,7 +74,7 @@ class EnrolmentMode(models.TextChoices):
 CATALOGUE_PAGE_SIZE = 24  # course cards a page in the catalogue
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(KnownViewRestrictionsMixin, Page):
     """The course catalogue of one language: filters by track, level, language and skill, and a search."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -126,7 +127,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(KnownViewRestrictionsMixin, Page):
     """A course: what it teaches, who may enrol, who issues its certificate; lessons are its children."""
 
     summary = models.TextField(_("summary"), max_length=600, help_text=_("Shown in the catalogue."))
@@ -270,7 +271,7 @@ class CoursePage(Page):
         return canonical_page(self)
 
 
-class LessonPage(Page):
+class LessonPage(KnownViewRestrictionsMixin, Page):
     """A lesson of a course, in tree order. Lessons with graded activities complete when all are passed."""
 
     section = models.CharField(
