@@ -45,13 +45,14 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # aliases, then the restrictions) is answered from the restricted pages' paths kept in cms.cache's generation
 # (cms.visibility.KnownViewRestrictionsMixin; a restriction saved or deleted, a page saved or moved, renews them):
 # -2 on every Wagtail page; the home page routes to its child with the child's type joined (-1 below home); the
-# header's "Edit the site" reads the person's own and group permissions in one query (-1 signed in).
+# header's "Edit the site" reads the person's own and group permissions in one query (-1 signed in); the lesson
+# reads the learner's course completion with the enrolment (courses.permissions.enrolment_with_completion: -1).
 PINNED = {
     "home": 4,
     "track": 6,
     "catalogue": 8,
     "course": 9,
-    "lesson": 16,
+    "lesson": 15,
     # Lowered on 2026-11-29 (perf-signedin): My learning looks up no skills when no course is completed (-1);
     # My certificates counts the nameless certificates in the list it shows and asks "manages any?" in one query
     # (-2); the webinar page reads the viewer's registration, roles and membership in one query, the presenters from

@@ -318,14 +318,13 @@ class LessonPage(KnownViewRestrictionsMixin, Page):
         from courses.selectors import lesson_view_context
 
         context = super().get_context(request, *args, **kwargs)
+        # What serve() asked already (for this request only): whether the viewer is enrolled, their completion.
+        asked = getattr(self, "_viewer_access", {}).get(request)
+        known = {"enrolled": asked.enrolled} if asked is not None else {}
+        if asked is not None and asked.enrolled:
+            known["completion"] = asked.completion
         context.update(
-            lesson_view_context(
-                lesson=self,
-                course=self.course(),
-                user=request.user,
-                request=request,
-                enrolled=getattr(self, "_viewer_enrolled", {}).get(request),
-            )
+            lesson_view_context(lesson=self, course=self.course(), user=request.user, request=request, **known)
         )
         return context
 
@@ -345,8 +344,9 @@ class LessonPage(KnownViewRestrictionsMixin, Page):
                 {"page": self, "course": course, "reason": decision.reason},
                 status=403,
             )
-        # Asked once: the page and its H5P players need it again (for this request only).
-        self._viewer_enrolled = {request: decision.enrolled}
+        # Asked once, with the learner's completion: the page and its H5P players need them again (for this request
+        # only).
+        self._viewer_access = {request: decision}
         if decision.enrolled:
             lesson_visit_record(learner=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
