@@ -175,10 +175,15 @@ def is_trainer_of(user: AnyUser | None, subject: Trained | None) -> bool:
     """Listed among the subject's trainers (a course's ``trainers``)."""
     if not _signed_in(user) or subject is None or getattr(subject, "pk", None) is None:
         return False
-    trainers = subject.trainers.all()
+    trainers = subject.trainers
     # Already loaded (a page's selector prefetched them to list them): asked of the list, not the database again.
-    if getattr(trainers, "_result_cache", None) is not None:
-        return any(trainer.pk == user.pk for trainer in trainers)
+    # A course's trainers are modelcluster's (ParentalManyToManyField): its manager keeps no ``prefetch_cache_name``
+    # and its ``all()`` does not read the prefetched list, which is kept under the field's name; what a preview
+    # holds in memory (``_cluster_related_objects``) is asked below, as it is.
+    cache_name = getattr(trainers, "prefetch_cache_name", "trainers")
+    loaded = getattr(subject, "_prefetched_objects_cache", {}).get(cache_name)
+    if loaded is not None and cache_name not in getattr(subject, "_cluster_related_objects", {}):
+        return any(trainer.pk == user.pk for trainer in loaded)
     # By the primary key's own name: in a Wagtail preview ``trainers`` is modelcluster's in-memory FakeQuerySet,
     # which knows fields but not the ``pk`` alias.
     return trainers.filter(**{user._meta.pk.name: user.pk}).exists()

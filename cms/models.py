@@ -10,10 +10,10 @@ from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
 from cms.tracks import Track, track_listings
-from cms.visibility import not_view_restricted
+from cms.visibility import KnownViewRestrictionsMixin, not_view_restricted
 
 
-class HomePage(Page):
+class HomePage(KnownViewRestrictionsMixin, Page):
     """The site root: what LIS Commons offers, and the tracks."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -28,6 +28,24 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """A child page in one query, its specific type joined (Wagtail asks for the child, then for its type); a
+        child of a type not joined here is routed as Wagtail does."""
+        if path_components:
+            joined = [
+                model._meta.model_name
+                for model in self.specific_class.allowed_subpage_models()
+                if model._meta.get_parent_list() == [Page]
+            ]
+            child = Page.objects.child_of(self).filter(slug=path_components[0]).select_related(*joined).first()
+            if child is not None and child.specific_class is not None:
+                name = child.specific_class._meta.model_name
+                specific = getattr(child, name, None) if name in joined else None
+                if specific is not None:
+                    specific._cached_parent_obj = self
+                    return specific.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Public as Wagtail's public() has it, read inside this query (cms.visibility): one query, not two.
@@ -35,7 +53,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(KnownViewRestrictionsMixin, Page):
     """A plain content page (about, help, policies)."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -51,7 +69,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class TrackPage(Page):
+class TrackPage(KnownViewRestrictionsMixin, Page):
     """A training track: what it is for, who it serves, and its courses."""
 
     track = models.CharField(_("track"), max_length=32, choices=Track.choices)

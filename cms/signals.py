@@ -1,16 +1,17 @@
 """What bumps ``cms.cache``'s generation: every change to what the site chrome shows (menu and footer links, the
-footer text, the catalogue link, a page's translations). Page saves cover publishing, unpublishing, moves, new
-translations and title or slug changes; a draft saved in the admin bumps too, which costs one rebuild, never a
-stale link."""
+footer text, the catalogue link, a page's translations) and to which pages carry view restrictions (cms.visibility).
+Page saves cover publishing, unpublishing, moves, new translations and title or slug changes; a draft saved in the
+admin bumps too, which costs one rebuild, never a stale link."""
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_unpublished, post_page_move
 
 from cms import cache
 from cms.models import FooterLink, FooterText, MenuLink, NavigationSettings
 
-CHROME_MODELS = (Page, Locale, Site, NavigationSettings, MenuLink, FooterLink, FooterText)
+# PageViewRestriction: cms.visibility keeps the restricted pages' paths in the generation.
+CHROME_MODELS = (Page, Locale, Site, PageViewRestriction, NavigationSettings, MenuLink, FooterLink, FooterText)
 
 
 def _model_changed(sender, instance, created=False, **kwargs):

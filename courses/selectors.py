@@ -261,12 +261,21 @@ def progress_build(*, lessons, rows, completion=None, rule=None) -> CourseProgre
     return progress
 
 
-def course_progress(*, user, course: CoursePage, lessons=None) -> CourseProgress:
-    """Progress in a course, shown with the lessons of ``course`` (any translation), decided by its original."""
+_UNREAD = object()
+
+
+def course_progress(*, user, course: CoursePage, lessons=None, completion=_UNREAD) -> CourseProgress:
+    """Progress in a course, shown with the lessons of ``course`` (any translation), decided by its original.
+
+    ``completion``: the learner's CourseCompletion of the course (or None), when the caller read it already
+    (``courses.permissions.enrolment_with_completion``); read here otherwise."""
     lessons = course_lessons(course=course) if lessons is None else lessons
     rule = course_rule(course=course, lessons=lessons)
     keys = {lesson.translation_key for lesson in lessons} | set(rule.keys)
-    completion = CourseCompletion.objects.filter(learner=user, course__translation_key=course.translation_key).first()
+    if completion is _UNREAD:
+        completion = CourseCompletion.objects.filter(
+            learner=user, course__translation_key=course.translation_key
+        ).first()
     return progress_build(lessons=lessons, rows=progress_rows(user=user, keys=keys), completion=completion, rule=rule)
 
 
@@ -352,18 +361,19 @@ def lesson_graded_state(*, user, lesson: LessonPage) -> dict[str, bool]:
 
 
 def lesson_view_context(
-    *, lesson: LessonPage, course: CoursePage, user, request=None, enrolled: bool | None = None
+    *, lesson: LessonPage, course: CoursePage, user, request=None, enrolled: bool | None = None, completion=_UNREAD
 ) -> dict:
     """The lesson page: its blocks with per-block state (quiz sheets, H5P players), navigation and progress.
 
-    ``enrolled``: whether ``user`` is enrolled in the course, when the caller has asked already (None: asked here).
+    ``enrolled``: whether ``user`` is enrolled in the course, when the caller has asked already (None: asked here);
+    ``completion``: their completion of it, when the caller read it with the enrolment (``course_progress``).
     The H5P players are built once for the lesson (``h5p.player.players_build``): the same queries with one H5P
     block or ten.
     """
     lessons = course_lessons(course=course)
     if enrolled is None:
         enrolled = user.is_authenticated and is_enrolled(user=user, course=course)
-    progress = course_progress(user=user, course=course, lessons=lessons) if enrolled else None
+    progress = course_progress(user=user, course=course, lessons=lessons, completion=completion) if enrolled else None
     raw = lesson.body.raw_data
     attempts: dict[str, list] = {}
     if enrolled and any(item["type"] == "quiz" for item in raw):

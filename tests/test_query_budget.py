@@ -41,21 +41,27 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # the lesson), the enrolment is asked once per lesson page, the H5P players are built once per lesson, and
 # accounts.roles.is_trainer_of reads trainers (a webinar's presenters) already loaded for the page
 # (course 26 -> 23, lesson 41 -> 32, webinar 22 -> 21).
+# Lowered on 2026-11-29 (perf-lesson2): Wagtail's view-restriction check on serving a page (2 queries: the ancestors'
+# aliases, then the restrictions) is answered from the restricted pages' paths kept in cms.cache's generation
+# (cms.visibility.KnownViewRestrictionsMixin; a restriction saved or deleted, a page saved or moved, renews them):
+# -2 on every Wagtail page; the home page routes to its child with the child's type joined (-1 below home); the
+# header's "Edit the site" reads the person's own and group permissions in one query (-1 signed in); the lesson
+# reads the learner's course completion with the enrolment (courses.permissions.enrolment_with_completion: -1).
 PINNED = {
-    "home": 6,
-    "track": 9,
-    "catalogue": 11,
-    "course": 12,
-    "lesson": 20,
+    "home": 4,
+    "track": 6,
+    "catalogue": 8,
+    "course": 9,
+    "lesson": 15,
     # Lowered on 2026-11-29 (perf-signedin): My learning looks up no skills when no course is completed (-1);
     # My certificates counts the nameless certificates in the list it shows and asks "manages any?" in one query
     # (-2); the webinar page reads the viewer's registration, roles and membership in one query, the presenters from
     # its list and recordings only when there are some (-3); the poll page reads the person's standing in the
     # association once for "member?" and "chairs?" (-1).
-    "my_learning": 10,
-    "my_certificates": 7,
-    "webinar": 7,
-    "poll": 8,
+    "my_learning": 9,
+    "my_certificates": 6,
+    "webinar": 6,
+    "poll": 7,
 }
 # Pages whose count grows with the data today (xfail, strict: a fix makes the test pass and must remove the entry).
 VARIES_WITH_SIZE: dict[str, str] = {}

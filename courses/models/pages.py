@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
 from cms.tracks import Track
+from cms.visibility import KnownViewRestrictionsMixin
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import AuthoringPageForm, CoursePageForm
 
@@ -73,7 +74,7 @@ class EnrolmentMode(models.TextChoices):
 CATALOGUE_PAGE_SIZE = 24  # course cards a page in the catalogue
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(KnownViewRestrictionsMixin, Page):
     """The course catalogue of one language: filters by track, level, language and skill, and a search."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -126,7 +127,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(KnownViewRestrictionsMixin, Page):
     """A course: what it teaches, who may enrol, who issues its certificate; lessons are its children."""
 
     summary = models.TextField(_("summary"), max_length=600, help_text=_("Shown in the catalogue."))
@@ -270,7 +271,7 @@ class CoursePage(Page):
         return canonical_page(self)
 
 
-class LessonPage(Page):
+class LessonPage(KnownViewRestrictionsMixin, Page):
     """A lesson of a course, in tree order. Lessons with graded activities complete when all are passed."""
 
     section = models.CharField(
@@ -317,14 +318,13 @@ class LessonPage(Page):
         from courses.selectors import lesson_view_context
 
         context = super().get_context(request, *args, **kwargs)
+        # What serve() asked already (for this request only): whether the viewer is enrolled, their completion.
+        asked = getattr(self, "_viewer_access", {}).get(request)
+        known = {"enrolled": asked.enrolled} if asked is not None else {}
+        if asked is not None and asked.enrolled:
+            known["completion"] = asked.completion
         context.update(
-            lesson_view_context(
-                lesson=self,
-                course=self.course(),
-                user=request.user,
-                request=request,
-                enrolled=getattr(self, "_viewer_enrolled", {}).get(request),
-            )
+            lesson_view_context(lesson=self, course=self.course(), user=request.user, request=request, **known)
         )
         return context
 
@@ -344,8 +344,9 @@ class LessonPage(Page):
                 {"page": self, "course": course, "reason": decision.reason},
                 status=403,
             )
-        # Asked once: the page and its H5P players need it again (for this request only).
-        self._viewer_enrolled = {request: decision.enrolled}
+        # Asked once, with the learner's completion: the page and its H5P players need them again (for this request
+        # only).
+        self._viewer_access = {request: decision}
         if decision.enrolled:
             lesson_visit_record(learner=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)

@@ -92,3 +92,16 @@ def _sections(context, request) -> list[Section]:
     if voting is not None:
         sections.append(voting)
     return sections
+
+
+@register.simple_tag
+def can_edit_site(user) -> bool:
+    """The header's "Edit the site" link: ``has_perm("wagtailadmin.access_admin")`` as every backend answers it
+    (ModelBackend's grants, and the officers' and trainers' in webinars.permissions), with the person's model
+    permissions read in one query (accounts.selectors.permissions_load), not Django's two."""
+    from accounts.selectors import permissions_load
+
+    if not user.is_authenticated:
+        return False
+    permissions_load(user)
+    return user.has_perm("wagtailadmin.access_admin")

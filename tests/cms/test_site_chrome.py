@@ -170,3 +170,30 @@ def test_confirmation_emails_name_the_site_not_the_host(client, db, mailoutbox, 
     assert "Hello from LIS Commons!" in body
     assert "127.0.0.1:8100!" not in body
     assert "lis.example.org" in body
+
+
+def _edits_site(client, user) -> bool:
+    client.force_login(user)
+    return f'href="{reverse("wagtailadmin_home")}"' in _header(client.get("/").content.decode())
+
+
+def test_edit_the_site_is_shown_to_whom_the_admin_lets_in_and_to_no_one_else(
+    client, site, learner, trainer, board_member
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    assert not _edits_site(client, learner)
+    assert _edits_site(client, trainer)  # the Trainers group holds access_admin
+    assert _edits_site(client, board_member)  # officers: webinars.permissions.RolesBackend
+    direct = UserFactory(email="dora@example.org")
+    direct.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    assert _edits_site(client, direct)
+    root = UserFactory(email="root@example.org")
+    root.is_superuser = True
+    root.save()
+    assert _edits_site(client, root)
+    trainer.is_active = False
+    trainer.save()
+    assert not _edits_site(client, trainer)

@@ -119,3 +119,41 @@ def test_enrol_view_shows_the_refusal(client, learner, association):
 def test_enrol_view_requires_login(client, course):
     response = client.post(reverse("courses:enrol", args=[course.pk]))
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_enrolment_and_the_completion_are_read_in_one_query_as_course_progress_reads_them(
+    outsider, enrolled, course, reading_lesson, django_assert_num_queries
+):
+    from courses.models import CourseCompletion
+    from courses.permissions import enrolment_with_completion
+
+    with django_assert_num_queries(1):
+        assert enrolment_with_completion(user=outsider, course=course) == (False, None)
+    assert enrolment_with_completion(user=enrolled, course=course) == (True, None)
+    completion = CourseCompletion.objects.create(learner=enrolled, course=course, language="en")
+    with django_assert_num_queries(1):
+        is_enrolled, read = enrolment_with_completion(user=enrolled, course=course)
+    assert is_enrolled
+    assert (read.pk, read.learner_id, read.course_id, read.completed_at, read.language) == (
+        completion.pk,
+        enrolled.pk,
+        course.pk,
+        completion.completed_at,
+        "en",
+    )
+    assert course_progress(user=enrolled, course=course, completion=read).percent == 100
+    assert course_progress(user=enrolled, course=course).completion == completion
+    enrolment_leave(learner=enrolled, course=course)
+    assert enrolment_with_completion(user=enrolled, course=course) == (False, None)
+
+
+def test_a_completed_course_shows_as_completed_on_its_lesson(client, enrolled, course, reading_lesson):
+    from courses.models import CourseCompletion
+
+    client.force_login(enrolled)
+    assert client.get(reading_lesson.url).context["progress"].completion is None
+    CourseCompletion.objects.create(learner=enrolled, course=course, language="en")
+
+    progress = client.get(reading_lesson.url).context["progress"]
+
+    assert progress.completion is not None and progress.percent == 100

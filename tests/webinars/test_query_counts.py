@@ -16,10 +16,10 @@ from webinars.models import AttendanceInterval, MeetingSession, Registration
 # has recordings), presenters, the viewer's standing: registration, roles, membership in one query (page). The
 # site's chrome (base.html) adds none for a visitor (menus, footer, the catalogue link are kept in cms.cache) and,
 # signed in, the user, the Voting link's waiting polls and memberships (one query) and the permissions behind
-# "Edit the site"; the session comes from the cache. Before the chrome was kept and the standing read at once: 12
-# and 21.
+# "Edit the site" (one query: accounts.selectors.permissions_load); the session comes from the cache. Before the
+# chrome was kept and the standing read at once: 12 and 21; before the permissions were read at once, the page 7.
 LIST_QUERIES = 3
-PAGE_QUERIES = 7
+PAGE_QUERIES = 6
 
 
 def _webinars(association, count):
