@@ -83,6 +83,16 @@ def _live_server_serialises_shared_sqlite():
     LiveServerThread.server_class = original
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only once the test database exists. It hands the server the test's
+    connection only when that is in-memory SQLite at the moment it starts: started first (a run or a worker whose
+    first test is a browser test), it saw the file database of the settings, gave each request thread its own
+    connection to the shared in-memory database and skipped the one-request lock above ("database table is locked"
+    when the browser saved H5P state while posting a statement)."""
+    return live_server
+
+
 @pytest.fixture
 def migrations_restored():
     """For a test that migrates an app back and forth: afterwards the whole schema is at the latest migrations again
