@@ -1,11 +1,29 @@
 """What an operator of several web and worker nodes relies on: a health endpoint and each request's cost in the log."""
 
+import asyncio
 import logging
 
 import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_marked_running():
+    """The health view is async (django-health-check), so Django's test client calls it through ``async_to_sync``,
+    which refuses a thread with a running event loop. Playwright's sync API (a browser test earlier on the same
+    xdist worker) leaves its loop marked running in the worker's thread for the rest of the session: these tests
+    run with it unmarked, and it is put back afterwards. A web server's thread has no such loop."""
+    loop = asyncio._get_running_loop()
+    if loop is None:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 def test_health_answers_ok_for_database_cache_and_storage(client, settings):
