@@ -73,6 +73,11 @@ def test_seed_demo_prints_a_table_of_logins(seeded_twice):
         assert line.rstrip().endswith(role)
 
 
+def test_seed_demo_prints_where_the_site_is_served(seeded_twice, settings):
+    """`make run PORT=8124` sets SITE_URL to that address: the line says where to go, not always port 8000."""
+    assert f"Demo ready on {settings.SITE_URL}/ (Russian: {settings.SITE_URL}/ru/)." in seeded_twice["output"]
+
+
 def test_the_association_has_an_admin_a_board_member_a_trainer_and_three_members(seeded_twice, db):
     association = Association.objects.get(slug="baltic-library-association")
     roles = sorted(association.memberships.filter(status=Membership.Status.ACTIVE).values_list("role", flat=True))

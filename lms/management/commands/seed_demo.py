@@ -3,6 +3,7 @@
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from lms.demo import Login
@@ -28,7 +29,8 @@ class Command(BaseCommand):
             for step in STEPS:
                 self.stdout.write(f"seed_demo: {step.__name__}")
                 logins.extend(step() or [])
-        self.stdout.write(self.style.SUCCESS("Demo ready on http://127.0.0.1:8000/ (Russian: /ru/)."))
+        # SITE_URL: where `make run` serves it (PORT=... moves both).
+        self.stdout.write(self.style.SUCCESS(f"Demo ready on {settings.SITE_URL}/ (Russian: {settings.SITE_URL}/ru/)."))
         self._print_logins(logins)
 
     def _print_logins(self, logins: list[Login]) -> None:
