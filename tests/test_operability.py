@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.urls import reverse
@@ -9,26 +10,22 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_event_loop_marked_running():
-    """The health view is async (django-health-check), so Django's test client calls it through ``async_to_sync``,
-    which refuses a thread with a running event loop. Playwright's sync API (a browser test earlier on the same
-    xdist worker) leaves its loop marked running in the worker's thread for the rest of the session: these tests
-    run with it unmarked, and it is put back afterwards. A web server's thread has no such loop."""
-    loop = asyncio._get_running_loop()
-    if loop is None:
-        yield
-        return
-    asyncio._set_running_loop(None)
+def _get(client, *args, **kwargs):
+    """``client.get``, from a thread of its own when this one has an event loop marked running. The health view is
+    async (django-health-check), so the test client calls it through ``async_to_sync``, which refuses such a thread;
+    Playwright's sync API (a browser test earlier on the same xdist worker) leaves its loop marked running here for
+    the rest of the session. A web server's thread has no such loop."""
     try:
-        yield
-    finally:
-        asyncio._set_running_loop(loop)
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return client.get(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(client.get, *args, **kwargs).result()
 
 
 def test_health_answers_ok_for_database_cache_and_storage(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True  # no broker to check (make run)
-    response = client.get(reverse("health"), {"format": "json"})
+    response = _get(client, reverse("health"), {"format": "json"})
 
     assert response.status_code == 200
     assert set(response.json().values()) == {"OK"}
@@ -40,7 +37,7 @@ def test_health_checks_the_broker_when_there_is_one_and_fails_when_it_is_down(cl
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
-    response = client.get(reverse("health"), {"format": "json"})
+    response = _get(client, reverse("health"), {"format": "json"})
 
     assert response.status_code == 500
     broker = [value for key, value in response.json().items() if key.startswith("Broker")]
@@ -48,7 +45,7 @@ def test_health_checks_the_broker_when_there_is_one_and_fails_when_it_is_down(cl
 
 
 def test_health_needs_no_login_and_reads_as_a_page(client):
-    response = client.get(reverse("health"), HTTP_ACCEPT="text/html")
+    response = _get(client, reverse("health"), HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200
     assert b"Database" in response.content
@@ -69,6 +66,6 @@ def test_each_request_logs_its_time_and_query_count(client, caplog, learner):
 def test_a_slow_request_is_logged_as_a_warning(client, caplog, settings):
     settings.REQUEST_LOG_SLOW_MS = -1
     with caplog.at_level(logging.WARNING, logger="lms.requests"):
-        client.get(reverse("health"), {"format": "json"})
+        _get(client, reverse("health"), {"format": "json"})
 
     assert [record.levelno for record in caplog.records if record.name == "lms.requests"] == [logging.WARNING]
