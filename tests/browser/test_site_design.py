@@ -78,12 +78,15 @@ def _main_pages(site, language):
             "my learning": reverse("courses:learning"),
             "my certificates": reverse("certificates:mine"),
             "transcript": reverse("certificates:transcript"),
+            "webinars": reverse("webinars:list"),
+            "calendar feed": reverse("webinars:calendar"),
         }
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_main_pages_pass_axe_and_fit_the_screen_in_both_languages(page, live_server, learning_site, axe, viewport):
-    """Home, track, catalogue, course, lesson, My learning, My certificates, transcript; English and Russian."""
+    """Home, track, catalogue, course, lesson, My learning, My certificates, transcript, webinars and the calendar
+    feed (its address field once overflowed a phone); English and Russian."""
     page.set_viewport_size(viewport)
     _log_in(page, live_server, learning_site["learner"])
     problems = {}
