@@ -416,6 +416,29 @@ class Ballot(models.Model):
         return f"{self.choices or '-'}: {self.heads}"
 
 
+class PendingVote(models.Model):
+    """A vote committed but not yet sealed: its ballot (choices, weight) and its audit entry (payload, time), waiting
+    to be folded into the ballot box lines and appended to the audit chain (``voting.services``: sealing).
+
+    Each vote writes its own row here instead of updating the rows every vote of the poll shares, so votes commit
+    side by side; a seal moves a batch of them into the box and the chain, then deletes them, within milliseconds
+    of their commit. Until then the row ties the ballot to the audit payload (and so to the voter, in a secret poll
+    too): the one moment the schema links them (see voting/README.md, "Secrecy by schema").
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    choices = models.CharField(max_length=500, blank=True)
+    weight = models.BigIntegerField()
+    payload = models.JSONField(default=dict)
+    at = models.CharField(max_length=40)  # ISO 8601 as it will be hashed into the chain
+
+    class Meta:
+        ordering = ["id"]  # a seal appends its batch to the chain in this order (ids are drawn as votes insert)
+
+    def __str__(self):
+        return f"{self.poll_id} pending {self.pk}"
+
+
 class Receipt(models.Model):
     """A random code given to a voter when the vote is recorded; published (without the choice) once counted."""
 
