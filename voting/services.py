@@ -884,17 +884,33 @@ def _pending_left(poll_id: int) -> bool:
         return cursor.fetchone() is not None
 
 
-def _seal_after_commit(poll_id: int) -> None:
-    """Seal the poll's pending votes, this voter's among them, until none is left or another sealer holds the lock.
+SEAL_ROUNDS = 8  # a voter's request seals at most this many batches, so none of them is kept sealing for long
 
-    No committed vote stays pending: a voter who finds the lock taken committed before the holder's next look, and
-    every sealer looks again after its own commit (a close seals under its lock, and no vote commits after it).
-    A seal that fails leaves the votes pending, and committed: the next seal or the close takes them."""
+
+def _seal_after_commit(poll_id: int) -> None:
+    """Seal the poll's pending votes, this voter's among them, until none is left, another sealer holds the lock,
+    or this voter has sealed ``SEAL_ROUNDS`` batches.
+
+    A voter who finds the lock taken committed before the holder's next look, and every sealer looks again after
+    its own commit: so a committed vote is sealed by this round of seals, or, when the rounds ran out while votes
+    kept coming, by the next vote's seal, the close (which seals under its lock, and after which no vote commits)
+    or the minute's ``voting.polls_tick``, whichever comes first. A seal that fails leaves the votes pending, and
+    committed, for the same."""
     try:
-        while _seal_once(poll_id) and _pending_left(poll_id):
-            pass
+        for _round in range(SEAL_ROUNDS):
+            if not (_seal_once(poll_id) and _pending_left(poll_id)):
+                return
     except DatabaseError:
         logger.exception("poll %s: pending votes not sealed now; the next seal or the close seals them", poll_id)
+
+
+def votes_seal(*, poll_id: int) -> bool:
+    """Seal what is pending in the poll (``voting.polls_tick``: votes left by a seal that failed or ran out of
+    rounds, when no vote came after them). Returns whether any was pending."""
+    if not _pending_left(poll_id):
+        return False
+    _seal_after_commit(poll_id)
+    return True
 
 
 # ------------------------------------------------------------------------------------------------ closing, tally

@@ -263,12 +263,12 @@ def test_beat_opens_and_closes_polls_on_schedule_and_members_are_told_by_email(
     poll = poll_create(association, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=2))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert polls_tick() == {"opened": 1, "closed": 0, "reminded": 0}
+        assert polls_tick() == {"opened": 1, "closed": 0, "reminded": 0, "sealed": 0}
     assert Poll.objects.get(pk=poll.pk).state == Poll.State.OPEN
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert poll.get_absolute_url() in mail.outbox[0].body
     Poll.objects.filter(pk=poll.pk).update(opened_at=now - timedelta(days=2))
-    assert polls_tick() == {"opened": 0, "closed": 0, "reminded": 1}
+    assert polls_tick() == {"opened": 0, "closed": 0, "reminded": 1, "sealed": 0}
     assert len(mail.outbox) == 2 and "Reminder" in mail.outbox[1].subject
     assert polls_tick()["reminded"] == 0
     Poll.objects.filter(pk=poll.pk).update(closes_at=now - timedelta(seconds=1))
@@ -387,9 +387,12 @@ def test_a_vote_is_pending_until_sealed_and_the_next_seal_takes_every_pending_vo
     assert services.poll_audit_verify(poll=Poll.objects.get(pk=poll.pk)).ok
 
 
-def test_a_vote_whose_seal_fails_is_kept_and_the_close_seals_it(association, member, board_member, monkeypatch):
+def test_a_vote_whose_seal_fails_is_kept_and_the_tick_or_the_close_seals_it(
+    association, member, board_member, monkeypatch
+):
     """The vote is committed before its seal: a seal that fails leaves it pending (and says so in the log), the
-    voter keeps the receipt, and the close seals it before it counts."""
+    voter keeps the receipt, and the minute's tick (``votes_seal``) or the close seals it before anything counts."""
+    third_voter = MembershipFactory(association=association).user
     poll = open_poll(association)
 
     def failing(poll_id):
@@ -399,12 +402,19 @@ def test_a_vote_whose_seal_fails_is_kept_and_the_close_seals_it(association, mem
     cast = services.vote_cast(poll_id=poll.pk, voter=member, choices=["no"])
     assert recorded(poll)[4] == 1
     monkeypatch.undo()
+    assert services.votes_seal(poll_id=poll.pk) is True  # what the minute's tick does; the close would too
+    assert recorded(poll)[4] == 0
+    assert services.votes_seal(poll_id=poll.pk) is False
+    services.vote_cast(poll_id=poll.pk, voter=board_member, choices=["no"])
+    monkeypatch.setattr(services, "_seal_once", failing)
+    third = services.vote_cast(poll_id=poll.pk, voter=third_voter, choices=["yes"])
+    monkeypatch.undo()
 
     closed = services.poll_close(poll_id=poll.pk)
 
     assert recorded(poll)[4] == 0
-    assert closed.result["tally"]["heads"]["no"] == 1
-    assert list(closed.receipts.values_list("code", flat=True)) == [cast.receipt]
+    assert closed.result["tally"]["heads"] == {"yes": 1, "no": 2, "abstain": 0}
+    assert {cast.receipt, third.receipt} <= set(closed.receipts.values_list("code", flat=True))
     assert services.poll_recount(poll=closed).matches
     verdict = services.poll_audit_verify(poll=closed)
     assert verdict.ok and [e.kind for e in AuditEntry.objects.filter(poll=poll)][-3:] == [
@@ -412,4 +422,4 @@ def test_a_vote_whose_seal_fails_is_kept_and_the_close_seals_it(association, mem
         "closed",
         "published",
     ]
-    refused(closed, "closed", voter=board_member, choices=["yes"])
+    refused(closed, "closed", voter=MembershipFactory(association=association).user, choices=["yes"])
