@@ -7,6 +7,8 @@ insertion order), no timestamp and no sequence, so nothing in it orders, dates o
 apart from the others'. A weight that is unique on the roll cannot be read back either: the box stores only the
 sums the published result shows anyway. ``Receipt`` codes are random, unlinked to the voter in the database and
 published in code order. For a named poll the choice is also kept on the ``CastRecord`` (it is public there).
+A vote waits as a ``PendingVote`` (its choices with its audit payload) from its commit until it is sealed into the
+box and the chain, within milliseconds: that row is the one place the two meet, and it is deleted by the seal.
 """
 
 from __future__ import annotations

@@ -1,11 +1,16 @@
 """Every write of the voting app: one named function per state change, in a transaction, with its audit entry.
 
-Concurrency: every write that depends on a poll's state locks the poll's row (``select_for_update``) and checks
-the state under that lock before it commits, so a vote and a close never interleave: a vote either commits before
-the close (and is counted) or sees the poll closed (and is refused, rolling back what it wrote). A vote writes the
-rows only it touches (cast record, receipt) before it queues for the lock, and under it only what every vote of
-the poll shares (box line, audit chain): the lock is held until the commit, so that part bounds the votes per
-second. The unique constraint on ``CastRecord.roll_entry`` backs the one-vote-per-entry rule.
+Concurrency: every write that depends on a poll's state checks it under a lock on the poll's row before it commits.
+A vote takes that row in KEY SHARE mode, which any number of votes hold at once; a close (and the other state
+changes) takes FOR UPDATE, which conflicts with it: a close waits for the votes in flight and counts them, and a
+vote that comes after the close reads the poll closed and is refused, writing nothing. A vote writes only rows no
+other vote touches (its cast record, its receipt, a ``PendingVote``), so votes commit side by side and PostgreSQL
+groups their commits. What every vote shares (the ballot box lines, the audit chain and its head on the poll) is
+written by sealing: after its commit a voter takes the poll's row in NO KEY UPDATE mode, SKIP LOCKED (one sealer at
+a time; votes never wait for it; a voter who finds it taken leaves the seal to the holder), folds every pending
+vote into the box and the chain and deletes them, in one transaction, then looks again. The serialised part is
+one seal per batch of votes, not one lock per vote. The close seals under its own lock before it counts. The
+unique constraint on ``CastRecord.roll_entry`` backs the one-vote-per-entry rule.
 """
 
 from __future__ import annotations
