@@ -669,12 +669,18 @@ class Cast:
 # A vote on PostgreSQL: one statement, committed on its own (autocommit), that writes only rows no other vote
 # touches. It takes the poll's row in KEY SHARE mode, which any number of votes hold at once but which conflicts
 # with the close's FOR UPDATE: a close waits for the votes in flight, and a vote that waited for a close reads the
-# poll closed (READ COMMITTED re-reads a row it waited for) and writes nothing. Then, only while the poll takes votes:
-# the cast record (a second cast of the entry, even one in flight, ends in DO NOTHING: waits, then inserts nothing),
-# the receipt (a plain insert: a code drawn twice fails the whole statement, and another is drawn), the pending vote.
+# poll closed (READ COMMITTED re-reads a row it waited for) and writes nothing. Before that row lock it takes the
+# poll's vote gate (an advisory lock, shared): a close takes the gate exclusively first, and PostgreSQL's lock
+# manager queues later shared requests behind it, whereas row locks let compatible KEY SHARE lockers pass a waiting
+# FOR UPDATE, so a stream of votes would starve the close. Then, only while the poll takes votes: the cast record (a
+# second cast of the entry, even one in flight, ends in DO NOTHING: waits, then inserts nothing), the receipt (a
+# plain insert: a code drawn twice fails the whole statement, and another is drawn), the pending vote.
+VOTE_GATE = 0x766F7465  # "vote": the advisory lock space of the polls' vote gates (key: the poll's id)
 _VOTE_SQL = """
-WITH poll AS (
-    SELECT state, closes_at FROM voting_poll WHERE id = %(poll)s FOR KEY SHARE
+WITH gate AS (
+    SELECT pg_advisory_xact_lock_shared(%(gate)s, %(poll)s)
+), poll AS (
+    SELECT state, closes_at FROM voting_poll WHERE id = %(poll)s AND EXISTS (SELECT FROM gate) FOR KEY SHARE
 ), cast_record AS (
     INSERT INTO voting_castrecord (poll_id, roll_entry_id, cast_by_id, named_choices, cast_at)
     SELECT %(poll)s, %(entry)s, %(voter)s, %(named)s, %(now)s FROM poll
@@ -700,6 +706,7 @@ def _vote_write_postgresql(poll: Poll, entry: RollEntry, voter: User, member: Us
         now = timezone.now()
         payload = _vote_payload(poll, entry, voter, member, chosen, code)
         params = {
+            "gate": VOTE_GATE,
             "poll": poll.pk,
             "entry": entry.pk,
             "voter": voter.pk,
@@ -954,8 +961,14 @@ def poll_decide(poll: Poll) -> dict:
 
 
 def poll_close(*, poll_id: int, actor: User | None = None) -> Poll:
-    """Close an open poll, count the box under the poll's rules version, record and publish the result."""
+    """Close an open poll, count the box under the poll's rules version, record and publish the result.
+
+    On PostgreSQL it first closes the poll's vote gate (see ``_VOTE_SQL``): votes in flight finish, later ones wait
+    behind the close and then read the poll closed."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [VOTE_GATE, poll_id])
         poll = _locked(poll_id)
         _require_chair(actor, poll.association)
         if poll.state != Poll.State.OPEN:

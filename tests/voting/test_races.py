@@ -157,8 +157,8 @@ def _waiting_for_the_poll_with_its_rows_written(timeout=30.0) -> bool:
 
 
 def test_a_vote_queued_for_the_lock_when_the_poll_closes_is_refused_and_leaves_nothing(association):
-    """A vote's statement queues for the poll's row (KEY SHARE) while a close holds it; the close commits, and the
-    vote, which then reads the poll closed, writes nothing and is refused: the close counted what it published."""
+    """A vote's statement queues for the poll's vote gate while a close holds it; the close commits, and the vote,
+    which then reads the poll closed, writes nothing and is refused: the close counted what it published."""
     voter = members(association, 1)[0]
     poll = open_poll(association)
     outcome = []
@@ -174,7 +174,9 @@ def test_a_vote_queued_for_the_lock_when_the_poll_closes_is_refused_and_leaves_n
 
     caster = threading.Thread(target=cast)
     with transaction.atomic():
-        Poll.objects.select_for_update().get(pk=poll.pk)  # the close's lock, taken before the vote asks for it
+        with connection.cursor() as cursor:  # the close's locks, taken before the vote asks for them
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.VOTE_GATE, poll.pk])
+        Poll.objects.select_for_update().get(pk=poll.pk)
         caster.start()
         assert _waiting_for_the_poll_with_its_rows_written(), "the vote never queued for the poll's lock"
         services.poll_close(poll_id=poll.pk)
