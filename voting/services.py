@@ -3,7 +3,8 @@
 Concurrency: every write that depends on a poll's state checks it under a lock on the poll's row before it commits.
 A vote takes that row in KEY SHARE mode, which any number of votes hold at once; a close (and the other state
 changes) takes FOR UPDATE, which conflicts with it: a close waits for the votes in flight and counts them, and a
-vote that comes after the close reads the poll closed and is refused, writing nothing. A vote writes only rows no
+vote that comes after the close reads the poll closed and is refused, writing nothing (a vote gate, an advisory
+lock votes share and a close takes alone, keeps a stream of votes from holding a close off). A vote writes only rows no
 other vote touches (its cast record, its receipt, a ``PendingVote``), so votes commit side by side and PostgreSQL
 groups their commits. What every vote shares (the ballot box lines, the audit chain and its head on the poll) is
 written by sealing: after its commit a voter takes the poll's row in NO KEY UPDATE mode, SKIP LOCKED (one sealer at
