@@ -254,7 +254,16 @@ def _other_section(results: dict) -> list[str]:
             f"cast records {casting['cast_records']}, receipts {casting['receipts']}, "
             f"box heads {casting['ballot_heads']} (load {casting['load']})"
         )
-        if "lock_held_p50_ms" in casting:
+        if "seal_held_p50_ms" in casting:
+            seal = casting["seal_held_p50_ms"]
+            lines.append(
+                f"  - per cast: {casting['queries_per_cast']} statements; the vote's own statement "
+                f"{casting['vote_statement_p50_ms']:.1f} ms (p50); {casting['seals']} seals of "
+                f"{casting['ballots_per_seal'] or 0:.1f} ballots on average, each holding the sealing lock "
+                f"{seal or 0:.1f} ms (p50; {casting['seal_held_total_s']:.1f} s of the {casting['wall_s']:.1f} s in "
+                f"all); Python CPU {casting['python_cpu_ms_per_cast']:.1f} ms"
+            )
+        elif "lock_held_p50_ms" in casting:  # results of the design before batched sealing
             lines.append(
                 f"  - per cast: {casting['queries_per_cast']} statements; the poll's lock waited for "
                 f"{casting['lock_wait_p50_ms']:.1f} ms and held {casting['lock_held_p50_ms']:.1f} ms, the commit "

@@ -1,18 +1,23 @@
 """Voting on PostgreSQL: concurrent casting into one poll, and the tally of a poll with 100,000 ballots.
 
 Casting: ``clients`` separate processes (forked, each with its own connection, as several web workers would be in
-production) cast distinct ballots through ``vote_cast`` (roll check, cast record, receipt, then under the poll's
-row lock the ballot box line and the audit entry: one transaction each) until every voter on the roll has voted;
-then nothing may be lost or doubled: one cast record and one receipt per voter, the ballot box's heads equal to the
-roll, the audit chain intact and the recount equal to the count at close (bench/voting_cast.py, folded in).
-``--threads`` runs the clients as threads of one process instead, as this bench did before: they share one GIL,
-and a cast costs several milliseconds of Python, so that measures the bench's own interpreter as much as the
-database (one process tops out near 1 / the Python CPU per cast, whatever the database does).
+production) cast distinct ballots through ``vote_cast`` (the roll check, then one statement that writes the cast
+record, the receipt and the pending vote under a KEY SHARE lock on the poll's row that votes share, committed on its
+own; then the seal of the pending votes into the box and the audit chain, by whichever voter gets the poll's sealing
+lock) until every voter on the roll has voted; then nothing may be lost or doubled: one cast record and one receipt
+per voter, the ballot box's heads equal to the roll, the audit chain intact and the recount equal to the count at
+close (bench/voting_cast.py, folded in). ``--threads`` runs the clients as threads of one process instead, as this
+bench did before: they share one GIL, and a cast costs milliseconds of Python, so that measures the bench's own
+interpreter as much as the database (one process tops out near 1 / the Python CPU per cast, whatever the database
+does).
 
 Each cast is also timed from the inside (a query wrapper on each client's connection): the statements it sends
-(BEGIN and COMMIT aside), how long it waited for the poll's lock and how long it held it (from the lock to the
-end of the commit, the commit also timed alone: every vote of the poll queues for that lock, so 1 / the time it
-is held bounds the throughput), and the Python CPU per cast.
+(BEGIN and COMMIT aside), the vote's own statement (waiting for a close included), and each seal the client made:
+how long it held the poll's sealing lock (from its grant to the end of the seal's commit) and how many pending
+votes it sealed. The sealing lock is the one serialised part: ``seal_held_total_s`` close to ``wall_s`` would mean
+sealing bounds the throughput, and ``ballots_per_seal`` shows how the batches grow with the load. Until
+2026-11-30 casting held the poll's row lock through every vote's commit (``lock_held_p50_ms``: 3.3 ms, 247
+ballots/s); those keys are gone with that design. And the Python CPU per cast.
 
 Tally: the ballot box of an election with 100,000 ballots over 12 candidates (up to 3 choices each), built in
 bulk as the lines ``vote_cast`` would have left (the box stores one line per distinct set of choices), then
@@ -73,34 +78,41 @@ def _median(values: list[float]) -> float | None:
 
 
 class _CastTimer:
-    """Wraps a connection's queries: per cast, the statements sent, the wait for the poll's lock and its hold."""
+    """Wraps a connection's queries: per cast, the statements sent, the vote's own statement (its wait for the
+    poll's row in KEY SHARE mode included) and each seal this client made (how long it held the poll's sealing lock
+    and how many pending votes it sealed)."""
 
     def __init__(self):
         self.queries = 0
-        self.locked_at = self.lock_wait = self.last_at = None
+        self.vote_s = self.seal_locked_at = None
+        self.seals: list[tuple[float, int]] = []
 
     def __call__(self, execute, sql, params, many, context):
         began = time.perf_counter()
+        if self.seal_locked_at is not None and sql.startswith(services._SEAL_LOOK_SQL):
+            # the first statement after a seal's commit: the lock was held from its grant to here
+            self.seals[-1] = (began - self.seal_locked_at, self.seals[-1][1])
+            self.seal_locked_at = None
         try:
             return execute(sql, params, many, context)
         finally:
             self.queries += 1
-            self.last_at = time.perf_counter()
-            if "FOR UPDATE" in sql and "voting_poll" in sql:
-                self.locked_at, self.lock_wait = time.perf_counter(), time.perf_counter() - began
+            ended = time.perf_counter()
+            if "FOR KEY SHARE" in sql:
+                self.vote_s = ended - began
+            elif "FOR NO KEY UPDATE" in sql and context["cursor"].rowcount:
+                self.seal_locked_at = ended
+            elif sql == services._SEAL_TAKE_SQL and self.seal_locked_at is not None:
+                self.seals.append((0.0, context["cursor"].rowcount))
 
     def cast(self, poll_id: int, voter: User) -> dict:
-        self.queries, self.locked_at, self.lock_wait, self.last_at = 0, None, None, None
+        self.queries, self.vote_s, self.seal_locked_at, self.seals = 0, None, None, []
         began = time.perf_counter()
         services.vote_cast(poll_id=poll_id, voter=voter, choices=[("yes", "no", "abstain")[voter.pk % 3]])
         done = time.perf_counter()
-        return {
-            "latency": done - began,
-            "queries": self.queries,
-            "lock_wait": self.lock_wait,
-            "lock_held": done - self.locked_at if self.locked_at else None,
-            "commit": done - self.last_at,  # from the last statement to the commit's end
-        }
+        if self.seal_locked_at is not None and self.seals:  # a seal that ended the cast without a look after it
+            self.seals[-1] = (done - self.seal_locked_at, self.seals[-1][1])
+        return {"latency": done - began, "queries": self.queries, "vote": self.vote_s, "seals": self.seals}
 
 
 def _client(poll_id: int, voters: list[User], taken, start, out) -> None:
@@ -147,7 +159,7 @@ def casting(association, ruleset, voters: list[User], *, clients: int, threads: 
     casts = [cast for report in reports for cast in report["casts"]]
     errors = [error for report in reports for error in report["errors"]]
     latencies = sorted(cast["latency"] for cast in casts)
-    held = [cast["lock_held"] for cast in casts if cast["lock_held"] is not None]
+    seals = [seal for cast in casts for seal in cast["seals"]]
     poll = services.poll_close(poll_id=poll.pk)
     records = CastRecord.objects.filter(poll=poll)
     heads = Ballot.objects.filter(poll=poll).aggregate(heads=Sum("heads"))["heads"] or 0
@@ -172,10 +184,11 @@ def casting(association, ruleset, voters: list[User], *, clients: int, threads: 
         "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else None,
         "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
         "queries_per_cast": _median([cast["queries"] for cast in casts]),
-        "lock_held_p50_ms": 1000 * _median(held) if held else None,
-        "lock_held_total_s": sum(held),
-        "commit_p50_ms": 1000 * _median([cast["commit"] for cast in casts]) if casts else None,
-        "lock_wait_p50_ms": 1000 * _median([c["lock_wait"] for c in casts if c["lock_wait"] is not None] or [0]),
+        "vote_statement_p50_ms": 1000 * _median([c["vote"] for c in casts if c["vote"] is not None] or [0]),
+        "seals": len(seals),
+        "ballots_per_seal": sum(n for _held, n in seals) / len(seals) if seals else None,
+        "seal_held_p50_ms": 1000 * _median([held for held, _n in seals]) if seals else None,
+        "seal_held_total_s": sum(held for held, _n in seals),
         "python_cpu_ms_per_cast": 1000 * sum(r["cpu"] for r in reports) / len(casts) if casts else None,
         "load": load(),
     }

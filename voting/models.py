@@ -7,6 +7,8 @@ insertion order), no timestamp and no sequence, so nothing in it orders, dates o
 apart from the others'. A weight that is unique on the roll cannot be read back either: the box stores only the
 sums the published result shows anyway. ``Receipt`` codes are random, unlinked to the voter in the database and
 published in code order. For a named poll the choice is also kept on the ``CastRecord`` (it is public there).
+A vote waits as a ``PendingVote`` (its choices with its audit payload) from its commit until it is sealed into the
+box and the chain, within milliseconds: that row is the one place the two meet, and it is deleted by the seal.
 """
 
 from __future__ import annotations
@@ -414,6 +416,29 @@ class Ballot(models.Model):
 
     def __str__(self):
         return f"{self.choices or '-'}: {self.heads}"
+
+
+class PendingVote(models.Model):
+    """A vote committed but not yet sealed: its ballot (choices, weight) and its audit entry (payload, time), waiting
+    to be folded into the ballot box lines and appended to the audit chain (``voting.services``: sealing).
+
+    Each vote writes its own row here instead of updating the rows every vote of the poll shares, so votes commit
+    side by side; a seal moves a batch of them into the box and the chain, then deletes them, within milliseconds
+    of their commit. Until then the row ties the ballot to the audit payload (and so to the voter, in a secret poll
+    too): the one moment the schema links them (see voting/README.md, "Secrecy by schema").
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    choices = models.CharField(max_length=500, blank=True)
+    weight = models.BigIntegerField()
+    payload = models.JSONField(default=dict)
+    at = models.CharField(max_length=40)  # ISO 8601 as it will be hashed into the chain
+
+    class Meta:
+        ordering = ["id"]  # a seal appends its batch to the chain in this order (ids are drawn as votes insert)
+
+    def __str__(self):
+        return f"{self.poll_id} pending {self.pk}"
 
 
 class Receipt(models.Model):

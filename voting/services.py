@@ -1,22 +1,31 @@
 """Every write of the voting app: one named function per state change, in a transaction, with its audit entry.
 
-Concurrency: every write that depends on a poll's state locks the poll's row (``select_for_update``) and checks
-the state under that lock before it commits, so a vote and a close never interleave: a vote either commits before
-the close (and is counted) or sees the poll closed (and is refused, rolling back what it wrote). A vote writes the
-rows only it touches (cast record, receipt) before it queues for the lock, and under it only what every vote of
-the poll shares (box line, audit chain): the lock is held until the commit, so that part bounds the votes per
-second. The unique constraint on ``CastRecord.roll_entry`` backs the one-vote-per-entry rule.
+Concurrency: every write that depends on a poll's state checks it under a lock on the poll's row before it commits.
+A vote takes that row in KEY SHARE mode, which any number of votes hold at once; a close (and the other state
+changes) takes FOR UPDATE, which conflicts with it: a close waits for the votes in flight and counts them, and a
+vote that comes after the close reads the poll closed and is refused, writing nothing (a vote gate, an advisory
+lock votes share and a close takes alone, keeps a stream of votes from holding a close off). A vote writes only rows no
+other vote touches (its cast record, its receipt, a ``PendingVote``), so votes commit side by side and PostgreSQL
+groups their commits. What every vote shares (the ballot box lines, the audit chain and its head on the poll) is
+written by sealing: after its commit a voter takes the poll's row in NO KEY UPDATE mode, SKIP LOCKED (one sealer at
+a time; votes never wait for it; a voter who finds it taken leaves the seal to the holder), folds every pending
+vote into the box and the chain and deletes them, in one transaction, then looks again. The serialised part is
+one seal per batch of votes, not one lock per vote. The close seals under its own lock before it counts. The
+unique constraint on ``CastRecord.roll_entry`` backs the one-vote-per-entry rule.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +39,7 @@ from voting.models import (
     Body,
     CastRecord,
     Meeting,
+    PendingVote,
     Poll,
     PollOption,
     Presence,
@@ -42,6 +52,8 @@ from voting.models import (
 from voting.presence import presence_is_recorded, present_member_ids
 from voting.tally import BallotLine, choices_from_key, choices_key, tally
 from webinars import selectors as webinar_selectors
+
+logger = logging.getLogger(__name__)
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back without doubt
 
@@ -535,21 +547,79 @@ def _already_cast() -> Refusal:
     return Refusal.conflict(_("This vote has already been cast; each vote is cast once."), code="already_cast")
 
 
-def _roll_entry_to_cast(poll_id: int, voter: User, member: User) -> RollEntry:
-    """The roll entry ``voter`` casts now (their own, or ``member``'s as proxy holder), with its poll and whether it
-    has been cast (``already_cast``, committed casts only: the unique constraint is the final guard).
+def _cursor():
+    """A cursor for the plain SQL of casting and sealing. On PostgreSQL it binds parameters on the server, so each of
+    these statements, run for every vote, is prepared once per connection (psycopg prepares a statement on its
+    fifth run) instead of parsed and planned each time: planning took more of the server's time than running them.
+    Wrapped as Django wraps its own cursors (query logging, execute wrappers, errors as Django's)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
 
-    Read without the poll's lock: the roll, its proxies and the options are frozen when the poll opens; only the
-    poll's state moves on (draft, open, closed, never back), and ``vote_cast`` checks it again under the lock.
-    """
-    entry = (
-        RollEntry.objects.select_related("poll")
-        .annotate(already_cast=Exists(CastRecord.objects.filter(roll_entry=OuterRef("pk"))))
-        .filter(poll_id=poll_id, member=member)
-        .order_by()  # one row at most: no ordering (the default one joins the poll's ordering in)
-        .first()
+    connection.ensure_connection()
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+
+
+# The roll entry, its poll's state and terms, whether it was cast and the poll's option keys, in one statement.
+_BALLOT_CONTEXT_SQL = """
+SELECT p.id, p.association_id, p.state, p.closes_at, p.kind, p.secrecy, p.min_choices, p.max_choices,
+       e.id, e.weight, e.holder_id,
+       EXISTS (SELECT 1 FROM voting_castrecord c WHERE c.roll_entry_id = e.id),
+       ARRAY (SELECT o.key FROM voting_polloption o WHERE o.poll_id = p.id)
+FROM voting_poll p LEFT JOIN voting_rollentry e ON e.poll_id = p.id AND e.member_id = %s
+WHERE p.id = %s
+"""
+
+
+def _ballot_context(poll_id: int, member: User) -> tuple[Poll | None, RollEntry | None, set[str]]:
+    """The poll, the member's roll entry on it (with ``already_cast``, committed casts only) and the option keys.
+
+    Plain SQL on PostgreSQL (one statement: the ORM took more Python per vote than the database took time), the
+    ORM elsewhere."""
+    if connection.vendor != "postgresql":
+        entry = (
+            RollEntry.objects.select_related("poll")
+            .annotate(already_cast=Exists(CastRecord.objects.filter(roll_entry=OuterRef("pk"))))
+            .filter(poll_id=poll_id, member=member)
+            .order_by()  # one row at most: no ordering (the default one joins the poll's ordering in)
+            .first()
+        )
+        poll = entry.poll if entry else Poll.objects.select_related("association").filter(pk=poll_id).first()
+        keys = set(poll.options.order_by().values_list("key", flat=True)) if poll else set()
+        return poll, entry, keys
+    with _cursor() as cursor:
+        cursor.execute(_BALLOT_CONTEXT_SQL, [member.pk, poll_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, set()
+    pk, association_id, state, closes_at, kind, secrecy, min_choices, max_choices = row[:8]
+    entry_id, weight, holder_id, already_cast, keys = row[8:]
+    poll = Poll(
+        pk=pk,
+        association_id=association_id,
+        state=state,
+        closes_at=closes_at,
+        kind=kind,
+        secrecy=secrecy,
+        min_choices=min_choices,
+        max_choices=max_choices,
     )
-    poll = entry.poll if entry else Poll.objects.select_related("association").filter(pk=poll_id).first()
+    if entry_id is None:
+        return poll, None, set(keys)
+    entry = RollEntry(pk=entry_id, poll=poll, member_id=member.pk, weight=weight, holder_id=holder_id)
+    entry.already_cast = already_cast
+    return poll, entry, set(keys)
+
+
+def _roll_entry_to_cast(poll_id: int, voter: User, member: User) -> tuple[RollEntry, set[str]]:
+    """The roll entry ``voter`` casts now (their own, or ``member``'s as proxy holder), with its poll and whether it
+    has been cast (``already_cast``, committed casts only: the unique constraint is the final guard), and the poll's
+    option keys.
+
+    Read without a lock on the poll: the roll, its proxies and the options are frozen when the poll opens; only the
+    poll's state moves on (draft, open, closed, never back), and the vote's own statement checks it again.
+    """
+    poll, entry, keys = _ballot_context(poll_id, member)
     if poll is None:
         raise Refusal.not_found()
     refusal = _not_accepting(poll.state, poll.closes_at)
@@ -563,11 +633,10 @@ def _roll_entry_to_cast(poll_id: int, voter: User, member: User) -> RollEntry:
         raise Refusal(_("You do not hold that member's proxy."), code="not_holder")
     if not entry.holder_id and voter.pk != member.pk:
         raise Refusal(_("You do not hold that member's proxy."), code="not_holder")
-    return entry
+    return entry, keys
 
 
-def _valid_choices(poll: Poll, choices: list[str]) -> tuple[str, ...]:
-    keys = set(poll.options.order_by().values_list("key", flat=True))  # a set: no ordering, no join to the poll
+def _valid_choices(poll: Poll, choices: list[str], keys: set[str]) -> tuple[str, ...]:
     chosen = [str(choice) for choice in choices]
     if len(set(chosen)) != len(chosen) or not set(chosen) <= keys:
         raise Refusal.invalid(_("This ballot names an option the poll does not have."), code="tampered")
@@ -592,8 +661,8 @@ def _receipt_code() -> str:
 
 
 def _receipt_create(poll: Poll) -> str:
-    """A new receipt code of the poll. The unique constraint decides, without a query to look first: a code drawn
-    twice (about one chance in 10^18 per vote) fails its savepoint and another is drawn."""
+    """A new receipt code of the poll (SQLite). The unique constraint decides, without a query to look first: a
+    code drawn twice (about one chance in 10^18 per vote) fails its savepoint and another is drawn."""
     while True:
         code = _receipt_code()
         try:
@@ -611,106 +680,263 @@ class Cast:
     roll_entry_id: int
 
 
-# Under the poll's lock on PostgreSQL: the lock, then one statement for what the vote writes there (the ballot on its
-# box line, the next link of the audit chain, the chain's new head on the poll), then the commit. Every round trip
-# and every millisecond of Python under the lock delays each vote queued behind it, hence plain SQL here. The
-# statement returns how many box lines it found (0: an election's first ballot with these choices).
-_POLL_LOCK_SQL = "SELECT state, closes_at, audit_sequence, audit_head FROM voting_poll WHERE id = %s FOR UPDATE"
-_VOTE_RECORD_SQL = """
-WITH line AS (
-    UPDATE voting_ballot SET heads = heads + 1, weight = weight + %(weight)s
-    WHERE poll_id = %(poll)s AND choices = %(choices)s
+# A vote on PostgreSQL: one statement, committed on its own (autocommit), that writes only rows no other vote
+# touches. It takes the poll's row in KEY SHARE mode, which any number of votes hold at once but which conflicts
+# with the close's FOR UPDATE: a close waits for the votes in flight, and a vote that waited for a close reads the
+# poll closed (READ COMMITTED re-reads a row it waited for) and writes nothing. Before that row lock it takes the
+# poll's vote gate (an advisory lock, shared): a close takes the gate exclusively first, and PostgreSQL's lock
+# manager queues later shared requests behind it, whereas row locks let compatible KEY SHARE lockers pass a waiting
+# FOR UPDATE, so a stream of votes would starve the close. Then, only while the poll takes votes: the cast record (a
+# second cast of the entry, even one in flight, ends in DO NOTHING: waits, then inserts nothing), the receipt (a
+# plain insert: a code drawn twice fails the whole statement, and another is drawn), the pending vote.
+VOTE_GATE = 0x766F7465  # "vote": the advisory lock space of the polls' vote gates (key: the poll's id)
+_VOTE_SQL = """
+WITH gate AS (
+    SELECT pg_advisory_xact_lock_shared(%(gate)s, %(poll)s)
+), poll AS (
+    SELECT state, closes_at FROM voting_poll WHERE id = %(poll)s AND EXISTS (SELECT FROM gate) FOR KEY SHARE
+), cast_record AS (
+    INSERT INTO voting_castrecord (poll_id, roll_entry_id, cast_by_id, named_choices, cast_at)
+    SELECT %(poll)s, %(entry)s, %(voter)s, %(named)s, %(now)s FROM poll
+    WHERE state = %(open)s AND (closes_at IS NULL OR closes_at > %(now)s)
+    ON CONFLICT DO NOTHING
     RETURNING 1
-), link AS (
-    INSERT INTO voting_auditentry (poll_id, sequence, kind, payload, at, previous, digest)
-    VALUES (%(poll)s, %(sequence)s, %(kind)s, %(payload)s, %(at)s, %(previous)s, %(digest)s)
+), receipt AS (
+    INSERT INTO voting_receipt (id, poll_id, code) SELECT %(receipt_id)s, %(poll)s, %(code)s FROM cast_record
+    RETURNING 1
+), pending AS (
+    INSERT INTO voting_pendingvote (poll_id, choices, weight, payload, at)
+    SELECT %(poll)s, %(choices)s, %(weight)s, %(payload)s, %(at)s FROM receipt
 )
-UPDATE voting_poll SET audit_sequence = %(sequence)s, audit_head = %(digest)s WHERE id = %(poll)s
-RETURNING (SELECT count(*) FROM line)
+SELECT state, closes_at, (SELECT count(*) FROM cast_record) FROM poll
 """
+_RECEIPT_CONSTRAINT = "voting_receipt_code_once"
 
 
-def _vote_record(poll: Poll, *, choices: str, weight: int, payload: dict) -> None:
-    """Lock the poll's row, check that it still takes votes, add the ballot to its box line and append the vote to
-    the audit chain. The lock is held until the commit and every vote of the poll (and its close) queues for it:
-    on PostgreSQL that is two statements and the commit; elsewhere (SQLite, which locks the whole database for a
-    write anyway) the same rows are written through the ORM."""
-    if connection.vendor != "postgresql":
-        state, closes_at, poll.audit_sequence, poll.audit_head = (
-            Poll.objects.select_for_update()
-            .filter(pk=poll.pk)
-            .values_list("state", "closes_at", "audit_sequence", "audit_head")
-            .get()
-        )
+def _vote_write_postgresql(poll: Poll, entry: RollEntry, voter: User, member: User, chosen, key: str) -> str:
+    """Write the vote in one statement (see ``_VOTE_SQL``); return its receipt code, or raise the refusal."""
+    while True:
+        code = _receipt_code()
+        now = timezone.now()
+        payload = _vote_payload(poll, entry, voter, member, chosen, code)
+        params = {
+            "gate": VOTE_GATE,
+            "poll": poll.pk,
+            "entry": entry.pk,
+            "voter": voter.pk,
+            "named": None if poll.is_secret else key,
+            "now": now,
+            "open": Poll.State.OPEN,
+            "receipt_id": uuid.uuid4(),
+            "code": code,
+            "choices": key,
+            "weight": entry.weight,
+            "payload": _PAYLOAD_FIELD.get_db_prep_save(payload, connection),
+            "at": now.isoformat(),
+        }
+        try:
+            # Autocommit, one round trip; inside a caller's transaction (tests), a savepoint keeps a failed
+            # statement from breaking it.
+            if connection.in_atomic_block:
+                with transaction.atomic(), _cursor() as cursor:
+                    cursor.execute(_VOTE_SQL, params)
+                    row = cursor.fetchone()
+            else:
+                with _cursor() as cursor:
+                    cursor.execute(_VOTE_SQL, params)
+                    row = cursor.fetchone()
+        except IntegrityError as error:
+            if _RECEIPT_CONSTRAINT not in str(error):
+                raise
+            continue  # a receipt code drawn twice: nothing was written, draw another
+        if row is None:
+            raise Refusal.not_found()
+        state, closes_at, cast = row
         refusal = _not_accepting(state, closes_at)
         if refusal is not None:
             raise refusal
-        if not Ballot.objects.filter(poll=poll, choices=choices).update(
-            heads=F("heads") + 1, weight=F("weight") + weight
-        ):
-            Ballot.objects.create(poll=poll, choices=choices, heads=1, weight=weight)
-        _audit(poll, "vote_recorded", payload)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_POLL_LOCK_SQL, [poll.pk])
-        state, closes_at, poll.audit_sequence, poll.audit_head = cursor.fetchone()
+        if not cast:
+            raise _already_cast()
+        return code
+
+
+def _vote_write_orm(poll: Poll, entry: RollEntry, voter: User, member: User, chosen, key: str) -> str:
+    """The same writes through the ORM, in one transaction (SQLite: it locks the whole database for a write, so the
+    state read at the start of the transaction holds until its commit)."""
+    with transaction.atomic():
+        state, closes_at = Poll.objects.filter(pk=poll.pk).values_list("state", "closes_at").get()
         refusal = _not_accepting(state, closes_at)
         if refusal is not None:
             raise refusal
-        link = _audit_link(poll, "vote_recorded", payload)
-        cursor.execute(
-            _VOTE_RECORD_SQL,
-            {
-                "poll": poll.pk,
-                "choices": choices,
-                "weight": weight,
-                "sequence": link.sequence,
-                "kind": link.kind,
-                "payload": AuditEntry._meta.get_field("payload").get_db_prep_save(link.payload, connection),
-                "at": link.at,
-                "previous": link.previous,
-                "digest": link.digest,
-            },
+        try:
+            with transaction.atomic():
+                CastRecord.objects.create(
+                    poll=poll, roll_entry=entry, cast_by=voter, named_choices=None if poll.is_secret else key
+                )
+        except IntegrityError as error:
+            raise _already_cast() from error
+        code = _receipt_create(poll)
+        now = timezone.now()
+        PendingVote.objects.create(
+            poll=poll,
+            choices=key,
+            weight=entry.weight,
+            payload=_vote_payload(poll, entry, voter, member, chosen, code),
+            at=now.isoformat(),
         )
-        (lines,) = cursor.fetchone()
-    poll.audit_sequence, poll.audit_head = link.sequence, link.digest
-    if not lines:
-        Ballot.objects.create(poll=poll, choices=choices, heads=1, weight=weight)
+    return code
+
+
+def _vote_payload(poll: Poll, entry: RollEntry, voter: User, member: User, chosen, code: str) -> dict:
+    """The vote's audit entry: who cast which roll entry and the receipt; the choices only in a named poll."""
+    payload = {"roll_entry": entry.pk, "member": member.pk, "cast_by": voter.pk, "receipt": code}
+    if not poll.is_secret:
+        payload["choices"] = list(chosen)
+    return payload
 
 
 def vote_cast(*, poll_id: int, voter: User, choices: list[str], member: User | None = None) -> Cast:
     """Cast one vote of the roll: the voter's own, or ``member``'s as their proxy holder. Exactly once per entry.
 
-    Refusals record nothing. The cast record, the receipt, the ballot box line and the audit entry commit together,
-    and the commit comes after the poll's state was checked under the poll's row lock: a close that commits first
-    refuses this vote, one that waits counts it.
-
-    What needs no lock happens before it (the roll, proxy and choice checks, the cast record and the receipt, rows
-    only this vote writes and nobody sees before the commit); under the lock only what every vote shares: the
-    poll's state, its ballot box line and the next link of its audit chain (three statements and the commit).
+    Refusals record nothing. The cast record, the receipt and the pending vote commit together, after the poll's
+    state was checked under a lock on the poll's row that votes share and a close does not: a close that commits
+    first refuses this vote, one that comes later waits for it and counts it. No row another vote writes is touched,
+    so votes commit side by side. Then the vote is sealed (``_seal_after_commit``): into the box and the chain, with
+    whatever else is pending, by this voter or by the one sealing already.
     """
     member = member or voter
-    entry = _roll_entry_to_cast(poll_id, voter, member)
+    entry, keys = _roll_entry_to_cast(poll_id, voter, member)
     poll = entry.poll
-    chosen = _valid_choices(poll, choices)
+    chosen = _valid_choices(poll, choices, keys)
     if entry.already_cast:
         raise _already_cast()
     key = choices_key(chosen)
-    with transaction.atomic():
-        try:
-            # The unique constraint is the final guard: a second cast of the entry waits here for the first to
-            # commit or roll back, then fails or goes on.
-            CastRecord.objects.create(
-                poll=poll, roll_entry=entry, cast_by=voter, named_choices=None if poll.is_secret else key
-            )
-        except IntegrityError as error:
-            raise _already_cast() from error
-        code = _receipt_create(poll)
-        payload = {"roll_entry": entry.pk, "member": member.pk, "cast_by": voter.pk, "receipt": code}
-        if not poll.is_secret:
-            payload["choices"] = list(chosen)
-        _vote_record(poll, choices=key, weight=entry.weight, payload=payload)
+    write = _vote_write_postgresql if connection.vendor == "postgresql" else _vote_write_orm
+    code = write(poll, entry, voter, member, chosen, key)
+    _seal_after_commit(poll.pk)
     return Cast(receipt=code, roll_entry_id=entry.pk)
+
+
+# ------------------------------------------------------------------------------------------------ sealing
+
+# The poll's row in NO KEY UPDATE mode: one sealer at a time, without waiting (SKIP LOCKED: the lock holder will
+# look again after its commit), and without conflicting with the votes' KEY SHARE. A close's FOR UPDATE conflicts
+# with both: while it holds the lock, it seals.
+_SEAL_LOCK_SQL = {
+    "postgresql": "SELECT audit_sequence, audit_head FROM voting_poll WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+    "sqlite": "SELECT audit_sequence, audit_head FROM voting_poll WHERE id = %s",
+}
+_SEAL_TAKE_SQL = "DELETE FROM voting_pendingvote WHERE poll_id = %s RETURNING id, choices, weight, payload, at"
+_SEAL_BOX_SQL = """
+INSERT INTO voting_ballot (id, poll_id, choices, heads, weight) VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT (poll_id, choices)
+DO UPDATE SET heads = voting_ballot.heads + excluded.heads, weight = voting_ballot.weight + excluded.weight
+"""
+_SEAL_CHAIN_SQL = """
+INSERT INTO voting_auditentry (poll_id, sequence, kind, payload, at, previous, digest)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
+_SEAL_HEAD_SQL = "UPDATE voting_poll SET audit_sequence = %s, audit_head = %s WHERE id = %s"
+_SEAL_LOOK_SQL = "SELECT 1 FROM voting_pendingvote WHERE poll_id = %s LIMIT 1"
+_PAYLOAD_FIELD = PendingVote._meta.get_field("payload")
+_AUDIT_PAYLOAD_FIELD = AuditEntry._meta.get_field("payload")
+_BALLOT_ID_FIELD = Ballot._meta.get_field("id")
+
+
+def _seal_pending(poll: Poll) -> int:
+    """Under the poll's row lock (a sealer's or a close's), in its transaction: move every pending vote committed so
+    far into the ballot box (one upsert per distinct set of choices) and onto the audit chain (in id order), move
+    the poll's chain head, delete them. One statement reads and deletes them all, so the box and the chain take
+    the same votes. Returns how many were sealed."""
+    with _cursor() as cursor:
+        cursor.execute(_SEAL_TAKE_SQL, [poll.pk])
+        taken = sorted(cursor.fetchall())
+        if not taken:
+            return 0
+        lines: dict[str, list[int]] = {}
+        entries = []
+        head = (poll.audit_sequence, poll.audit_head) if poll.audit_sequence else None
+        for _id, choices, weight, payload, at in taken:
+            line = lines.setdefault(choices, [0, 0])
+            line[0] += 1
+            line[1] += weight
+            if isinstance(payload, str):
+                payload = json.loads(payload)
+            link = audit.append(head, kind="vote_recorded", payload=payload, at=at)
+            head = (link.sequence, link.digest)
+            entries.append(link)
+        cursor.executemany(
+            _SEAL_BOX_SQL,
+            [
+                (_BALLOT_ID_FIELD.get_db_prep_value(uuid.uuid4(), connection), poll.pk, choices, heads, weight)
+                for choices, (heads, weight) in sorted(lines.items())
+            ],
+        )
+        cursor.executemany(
+            _SEAL_CHAIN_SQL,
+            [
+                (
+                    poll.pk,
+                    e.sequence,
+                    e.kind,
+                    _AUDIT_PAYLOAD_FIELD.get_db_prep_save(e.payload, connection),
+                    e.at,
+                    e.previous,
+                    e.digest,
+                )
+                for e in entries
+            ],
+        )
+        poll.audit_sequence, poll.audit_head = head
+        cursor.execute(_SEAL_HEAD_SQL, [poll.audit_sequence, poll.audit_head, poll.pk])
+    return len(taken)
+
+
+def _seal_once(poll_id: int) -> bool:
+    """One seal transaction, if no one else holds the poll's row lock; False if someone does."""
+    with transaction.atomic():
+        with _cursor() as cursor:
+            cursor.execute(_SEAL_LOCK_SQL.get(connection.vendor, _SEAL_LOCK_SQL["sqlite"]), [poll_id])
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        _seal_pending(Poll(pk=poll_id, audit_sequence=row[0], audit_head=row[1]))
+    return True
+
+
+def _pending_left(poll_id: int) -> bool:
+    with _cursor() as cursor:
+        cursor.execute(_SEAL_LOOK_SQL, [poll_id])
+        return cursor.fetchone() is not None
+
+
+SEAL_ROUNDS = 8  # a voter's request seals at most this many batches, so none of them is kept sealing for long
+
+
+def _seal_after_commit(poll_id: int) -> None:
+    """Seal the poll's pending votes, this voter's among them, until none is left, another sealer holds the lock,
+    or this voter has sealed ``SEAL_ROUNDS`` batches.
+
+    A voter who finds the lock taken committed before the holder's next look, and every sealer looks again after
+    its own commit: so a committed vote is sealed by this round of seals, or, when the rounds ran out while votes
+    kept coming, by the next vote's seal, the close (which seals under its lock, and after which no vote commits)
+    or the minute's ``voting.polls_tick``, whichever comes first. A seal that fails leaves the votes pending, and
+    committed, for the same."""
+    try:
+        for _round in range(SEAL_ROUNDS):
+            if not (_seal_once(poll_id) and _pending_left(poll_id)):
+                return
+    except DatabaseError:
+        logger.exception("poll %s: pending votes not sealed now; the next seal or the close seals them", poll_id)
+
+
+def votes_seal(*, poll_id: int) -> bool:
+    """Seal what is pending in the poll (``voting.polls_tick``: votes left by a seal that failed or ran out of
+    rounds, when no vote came after them). Returns whether any was pending."""
+    if not _pending_left(poll_id):
+        return False
+    _seal_after_commit(poll_id)
+    return True
 
 
 # ------------------------------------------------------------------------------------------------ closing, tally
@@ -749,8 +975,14 @@ def poll_decide(poll: Poll) -> dict:
 
 
 def poll_close(*, poll_id: int, actor: User | None = None) -> Poll:
-    """Close an open poll, count the box under the poll's rules version, record and publish the result."""
+    """Close an open poll, count the box under the poll's rules version, record and publish the result.
+
+    On PostgreSQL it first closes the poll's vote gate (see ``_VOTE_SQL``): votes in flight finish, later ones wait
+    behind the close and then read the poll closed."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [VOTE_GATE, poll_id])
         poll = _locked(poll_id)
         _require_chair(actor, poll.association)
         if poll.state != Poll.State.OPEN:
@@ -759,6 +991,7 @@ def poll_close(*, poll_id: int, actor: User | None = None) -> Poll:
             present = present_member_ids(poll.meeting)
             here = [e for e in poll.roll.all() if e.member_id in present or (e.holder_id in present)]
             poll.present_heads, poll.present_weight = len(here), sum(e.weight for e in here)
+        _seal_pending(poll)  # the votes committed before the close (none is in flight: the lock waited for them)
         poll.state = Poll.State.CLOSED
         poll.closed_at = timezone.now()
         poll.result = poll_decide(poll)

@@ -17,16 +17,17 @@ from django.utils import timezone
 
 from accounts.refusals import Refusal
 from voting import notices, services
-from voting.models import Poll
+from voting.models import PendingVote, Poll
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="voting.polls_tick")
 def polls_tick() -> dict:
-    """Open the drafts whose time has come, close the polls whose time is up, remind those who have not voted."""
+    """Open the drafts whose time has come, close the polls whose time is up, remind those who have not voted, seal
+    votes left pending (``services.votes_seal``: normally the next vote or the close does it)."""
     now = timezone.now()
-    done = {"opened": 0, "closed": 0, "reminded": 0}
+    done = {"opened": 0, "closed": 0, "reminded": 0, "sealed": 0}
     for poll_id in Poll.objects.filter(state=Poll.State.DRAFT, opens_at__lte=now).values_list("pk", flat=True):
         try:
             services.poll_open(poll_id=poll_id)
@@ -39,6 +40,8 @@ def polls_tick() -> dict:
             done["closed"] += 1
         except Refusal as refusal:
             logger.warning("poll %s not closed on schedule: %s", poll_id, refusal.text)
+    for poll_id in PendingVote.objects.order_by("poll_id").values_list("poll_id", flat=True).distinct():
+        done["sealed"] += services.votes_seal(poll_id=poll_id)
     window = timedelta(hours=settings.VOTING_REMINDER_HOURS)
     # Within the window before closing; a poll that was opened inside that window already told everyone.
     due = Poll.objects.filter(

@@ -14,7 +14,7 @@ from accounts.refusals import Refusal
 from tests.factories import MembershipFactory
 from tests.voting.factories import open_poll, poll_create, ruleset_create
 from voting import services
-from voting.models import AuditEntry, Ballot, CastRecord, Poll, Proxy, Receipt, RollEntry
+from voting.models import AuditEntry, Ballot, CastRecord, PendingVote, Poll, Proxy, Receipt, RollEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def recorded(poll):
         box,
         Receipt.objects.filter(poll=poll).count(),
         AuditEntry.objects.filter(poll=poll).count(),
+        PendingVote.objects.filter(poll=poll).count(),
     )
 
 
@@ -262,12 +263,12 @@ def test_beat_opens_and_closes_polls_on_schedule_and_members_are_told_by_email(
     poll = poll_create(association, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=2))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert polls_tick() == {"opened": 1, "closed": 0, "reminded": 0}
+        assert polls_tick() == {"opened": 1, "closed": 0, "reminded": 0, "sealed": 0}
     assert Poll.objects.get(pk=poll.pk).state == Poll.State.OPEN
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert poll.get_absolute_url() in mail.outbox[0].body
     Poll.objects.filter(pk=poll.pk).update(opened_at=now - timedelta(days=2))
-    assert polls_tick() == {"opened": 0, "closed": 0, "reminded": 1}
+    assert polls_tick() == {"opened": 0, "closed": 0, "reminded": 1, "sealed": 0}
     assert len(mail.outbox) == 2 and "Reminder" in mail.outbox[1].subject
     assert polls_tick()["reminded"] == 0
     Poll.objects.filter(pk=poll.pk).update(closes_at=now - timedelta(seconds=1))
@@ -329,21 +330,96 @@ def test_a_receipt_code_drawn_twice_is_drawn_again(association, member, board_me
     assert services.poll_audit_verify(poll=Poll.objects.get(pk=poll.pk)).ok
 
 
-def test_a_vote_sends_a_pinned_number_of_queries_and_two_under_the_polls_lock_on_postgresql(
+def test_a_vote_sends_a_pinned_number_of_queries_and_one_statement_of_its_own_on_postgresql(
     association, member, django_assert_num_queries
 ):
-    """Before the lock: the roll entry with its poll and whether it was cast, the options, the cast record, the
-    receipt (in a savepoint). Under it, on PostgreSQL: the lock and one statement (box line, audit link, chain
-    head), then the commit. SQLite writes the same rows through the ORM. The test's own transaction makes the
-    vote's transaction a savepoint here (two more queries)."""
+    """On PostgreSQL: the roll entry with its poll, whether it was cast and the options (one statement), then the vote
+    itself in one statement (KEY SHARE on the poll's row, cast record, receipt, pending vote), committed alone; then
+    the seal: its lock, the pending votes taken, the box lines, the chain links, the chain head, and one look for
+    votes left pending after its commit. SQLite writes the same rows through the ORM. The test's own transaction
+    makes the vote's statement and the seal's transaction savepoints here (two queries each)."""
     poll = open_poll(association)
     postgres = connection.vendor == "postgresql"
 
-    with django_assert_num_queries(10 if postgres else 12) as captured:
+    with django_assert_num_queries(12 if postgres else 20) as captured:
         services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
 
     if postgres:
         sql = [query["sql"] for query in captured.captured_queries]
-        locked = next(index for index, statement in enumerate(sql) if "FOR UPDATE" in statement)
-        assert [s.split()[0] for s in sql[locked + 1 :]] == ["WITH", "RELEASE"]
+        voted = next(index for index, statement in enumerate(sql) if "FOR KEY SHARE" in statement)
+        assert voted == 2  # the context, the savepoint, then the vote
+        sealed = next(index for index, statement in enumerate(sql) if "FOR NO KEY UPDATE SKIP LOCKED" in statement)
+        statements = [s.split(" times: ")[-1].split()[0] for s in sql[sealed + 1 :]]  # executemany: "1 times: ..."
+        assert statements == ["DELETE", "INSERT", "INSERT", "UPDATE", "RELEASE", "SELECT"]
     assert recorded(poll)[0] == 1
+    assert not PendingVote.objects.filter(poll=poll).exists()
+
+
+def test_a_vote_is_pending_until_sealed_and_the_next_seal_takes_every_pending_vote_in_order(
+    association, member, board_member, monkeypatch
+):
+    """A vote commits its cast record, receipt and pending vote; the box and the chain change only when it is sealed,
+    and one seal folds every pending vote in (one line per set of choices, one link per vote, in id order)."""
+    third = MembershipFactory(association=association).user
+    poll = open_poll(association)
+    before = recorded(poll)
+    seal = services._seal_after_commit
+    monkeypatch.setattr(services, "_seal_after_commit", lambda poll_id: None)
+    first = services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
+    services.vote_cast(poll_id=poll.pk, voter=board_member, choices=["yes"])
+
+    cast, box, receipts, chain, pending = recorded(poll)
+    assert (cast, receipts, pending) == (2, 2, 2)
+    assert (box, chain) == (before[1], before[3])  # nothing shared touched yet
+
+    monkeypatch.setattr(services, "_seal_after_commit", seal)
+    services.vote_cast(poll_id=poll.pk, voter=third, choices=["no"])
+
+    assert recorded(poll)[4] == 0
+    assert sorted(Ballot.objects.filter(poll=poll).values_list("choices", "heads")) == [
+        ("abstain", 0),
+        ("no", 1),
+        ("yes", 2),
+    ]
+    votes = AuditEntry.objects.filter(poll=poll, kind="vote_recorded").order_by("sequence")
+    assert [e.payload["cast_by"] for e in votes] == [member.pk, board_member.pk, third.pk]
+    assert votes[0].payload["receipt"] == first.receipt
+    assert services.poll_audit_verify(poll=Poll.objects.get(pk=poll.pk)).ok
+
+
+def test_a_vote_whose_seal_fails_is_kept_and_the_tick_or_the_close_seals_it(
+    association, member, board_member, monkeypatch
+):
+    """The vote is committed before its seal: a seal that fails leaves it pending (and says so in the log), the
+    voter keeps the receipt, and the minute's tick (``votes_seal``) or the close seals it before anything counts."""
+    third_voter = MembershipFactory(association=association).user
+    poll = open_poll(association)
+
+    def failing(poll_id):
+        raise DatabaseError("simulated")
+
+    monkeypatch.setattr(services, "_seal_once", failing)
+    cast = services.vote_cast(poll_id=poll.pk, voter=member, choices=["no"])
+    assert recorded(poll)[4] == 1
+    monkeypatch.undo()
+    assert services.votes_seal(poll_id=poll.pk) is True  # what the minute's tick does; the close would too
+    assert recorded(poll)[4] == 0
+    assert services.votes_seal(poll_id=poll.pk) is False
+    services.vote_cast(poll_id=poll.pk, voter=board_member, choices=["no"])
+    monkeypatch.setattr(services, "_seal_once", failing)
+    third = services.vote_cast(poll_id=poll.pk, voter=third_voter, choices=["yes"])
+    monkeypatch.undo()
+
+    closed = services.poll_close(poll_id=poll.pk)
+
+    assert recorded(poll)[4] == 0
+    assert closed.result["tally"]["heads"] == {"yes": 1, "no": 2, "abstain": 0}
+    assert {cast.receipt, third.receipt} <= set(closed.receipts.values_list("code", flat=True))
+    assert services.poll_recount(poll=closed).matches
+    verdict = services.poll_audit_verify(poll=closed)
+    assert verdict.ok and [e.kind for e in AuditEntry.objects.filter(poll=poll)][-3:] == [
+        "vote_recorded",
+        "closed",
+        "published",
+    ]
+    refused(closed, "closed", voter=MembershipFactory(association=association).user, choices=["yes"])

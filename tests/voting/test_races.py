@@ -1,5 +1,6 @@
 """Races on PostgreSQL: hundreds of casts at once from separate connections, repeats, and a close in the middle;
-a vote queued for the poll's lock when the close takes it."""
+a vote queued for the poll's lock when the close takes it; votes that neither wait for each other nor for a seal,
+and a close that waits for the votes in flight."""
 
 import queue
 import random
@@ -15,7 +16,7 @@ from accounts.refusals import Refusal
 from tests.races import race
 from tests.voting.factories import members, open_poll
 from voting import services
-from voting.models import Ballot, CastRecord, Poll, Receipt
+from voting.models import Ballot, CastRecord, PendingVote, Poll, Receipt
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -112,6 +113,7 @@ def test_concurrent_casts_with_repeats_and_a_racing_close_count_each_accepted_ba
     verdict = services.poll_audit_verify(poll=poll)
     assert verdict.ok
     assert verdict.entries == 2 + len(accepted) + 2
+    assert not PendingVote.objects.filter(poll=poll).exists()
 
 
 def test_a_voter_who_casts_twice_at_the_same_instant_is_counted_once(association):
@@ -134,8 +136,9 @@ def test_a_voter_who_casts_twice_at_the_same_instant_is_counted_once(association
 
 
 def _waiting_for_the_poll_with_its_rows_written(timeout=30.0) -> bool:
-    """Whether another connection waits for a lock while it holds a cast record and a receipt not yet committed
-    (``pg_locks`` is live, unlike ``pg_stat_activity``, which a transaction reads once)."""
+    """Whether another connection waits for a lock in the statement that writes a cast record and a receipt (it
+    holds both tables' locks from the statement's start; ``pg_locks`` is live, unlike ``pg_stat_activity``, which a
+    transaction reads once)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
@@ -154,8 +157,8 @@ def _waiting_for_the_poll_with_its_rows_written(timeout=30.0) -> bool:
 
 
 def test_a_vote_queued_for_the_lock_when_the_poll_closes_is_refused_and_leaves_nothing(association):
-    """A vote writes its cast record and receipt before it queues for the poll's lock; a close that holds the lock
-    commits without them, and the vote, then refused, leaves neither behind: the close counted what it published."""
+    """A vote's statement queues for the poll's vote gate while a close holds it; the close commits, and the vote,
+    which then reads the poll closed, writes nothing and is refused: the close counted what it published."""
     voter = members(association, 1)[0]
     poll = open_poll(association)
     outcome = []
@@ -171,7 +174,9 @@ def test_a_vote_queued_for_the_lock_when_the_poll_closes_is_refused_and_leaves_n
 
     caster = threading.Thread(target=cast)
     with transaction.atomic():
-        Poll.objects.select_for_update().get(pk=poll.pk)  # the close's lock, taken before the vote asks for it
+        with connection.cursor() as cursor:  # the close's locks, taken before the vote asks for them
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.VOTE_GATE, poll.pk])
+        Poll.objects.select_for_update().get(pk=poll.pk)
         caster.start()
         assert _waiting_for_the_poll_with_its_rows_written(), "the vote never queued for the poll's lock"
         services.poll_close(poll_id=poll.pk)
@@ -182,5 +187,81 @@ def test_a_vote_queued_for_the_lock_when_the_poll_closes_is_refused_and_leaves_n
     assert poll.result["tally"]["cast_heads"] == 0
     assert CastRecord.objects.filter(poll=poll).count() == Receipt.objects.filter(poll=poll).count() == 0
     assert sum(Ballot.objects.filter(poll=poll).values_list("heads", flat=True)) == 0
+    assert services.poll_recount(poll=poll).matches
+    assert services.poll_audit_verify(poll=poll).ok
+
+
+def _in_other_connection(work, hold: threading.Event, held: threading.Event):
+    """Run ``work()`` in a transaction of another connection and keep it open until ``hold`` is set."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+                held.set()
+                hold.wait(timeout=60)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert held.wait(timeout=30)
+    return thread
+
+
+def test_votes_wait_neither_for_a_vote_in_flight_nor_for_a_seal_and_what_they_leave_pending_is_sealed(association):
+    """A vote in flight holds the poll's row in KEY SHARE mode and a seal in NO KEY UPDATE mode: another vote waits
+    for neither (it commits, pending, and skips the seal the other holds); the next seal takes it."""
+    first, second = members(association, 2)
+    poll = open_poll(association)
+    release, held = threading.Event(), threading.Event()
+
+    def lock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM voting_poll WHERE id = %s FOR KEY SHARE", [poll.pk])
+            cursor.execute("SELECT 1 FROM voting_poll WHERE id = %s FOR NO KEY UPDATE", [poll.pk])
+
+    sealer = _in_other_connection(lock, release, held)
+    try:
+        began = time.monotonic()
+        services.vote_cast(poll_id=poll.pk, voter=first, choices=["yes"])
+        assert time.monotonic() - began < 5, "the vote waited for the lock"
+        assert PendingVote.objects.filter(poll=poll).count() == 1
+    finally:
+        release.set()
+        sealer.join(timeout=30)
+    services.vote_cast(poll_id=poll.pk, voter=second, choices=["no"])
+
+    assert not PendingVote.objects.filter(poll=poll).exists()
+    assert sum(Ballot.objects.filter(poll=poll).values_list("heads", flat=True)) == 2
+    assert services.poll_audit_verify(poll=Poll.objects.get(pk=poll.pk)).ok
+
+
+def test_a_close_waits_for_the_vote_in_flight_and_counts_it(association):
+    """A vote whose transaction has not committed (here kept open by its caller, its seal done in it) holds the
+    close back; the close then reads the poll as the vote left it and counts the vote."""
+    voter = members(association, 1)[0]
+    poll = open_poll(association)
+    release, held, closed = threading.Event(), threading.Event(), []
+    in_flight = _in_other_connection(
+        lambda: services.vote_cast(poll_id=poll.pk, voter=voter, choices=["yes"]), release, held
+    )
+
+    def close():
+        try:
+            closed.append(services.poll_close(poll_id=poll.pk))
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join(timeout=1)
+    assert closer.is_alive(), "the close did not wait for the vote in flight"
+    release.set()
+    in_flight.join(timeout=30)
+    closer.join(timeout=30)
+
+    poll = closed[0]
+    assert poll.result["tally"]["heads"]["yes"] == 1
     assert services.poll_recount(poll=poll).matches
     assert services.poll_audit_verify(poll=poll).ok
