@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Association, User
 from accounts.roles import OFFICER_ROLES, is_current_member, membership_current_q, membership_exists
+from lms.compiled import CompiledSelect
 from webinars.models import AttendanceInterval, MeetingSession, Recording, Registration, Webinar
 
 _PRESENTERS = Prefetch("presenters", queryset=User.objects.order_by("display_name", "email"))
@@ -110,34 +111,32 @@ def _standing_read(webinar: Webinar, user) -> Standing:
 
 # Stand-ins for the person and the webinar while the join's query is compiled (no real id is negative).
 _USER_STAND_IN, _WEBINAR_STAND_IN = -7_340_033, -7_340_034
-_compiled_join: dict[tuple, tuple[str, tuple]] = {}
+_compiled_join: dict[tuple, CompiledSelect] = {}
 
 
-def _join_query(webinar_id: int, user) -> tuple[str, list]:
-    """The SQL of ``webinar_with_standing``, compiled once per day and kind of person, its parameters filled in.
+def _join_query(user) -> CompiledSelect:
+    """The query of ``webinar_with_standing``, compiled once per day and kind of person (``lms.compiled``).
 
-    Building this query with the ORM (seven subqueries) costs several milliseconds of CPU, forty times what running
-    it costs: in a join storm it was most of each join. The query depends on the person and the webinar only through
-    their ids (and on the date, by ``membership_current_q``, and on whether the person is a site administrator, by
-    ``membership_exists``): it is compiled with stand-in ids, which are swapped for the real ones on each call."""
+    Building this query with the ORM (seven subqueries) costs several times what running it costs: in a join storm
+    it was most of each join. The query depends on the person and the webinar only through their ids (and on the
+    date, by ``membership_current_q``, and on whether the person is a site administrator, by
+    ``membership_exists``): it is compiled with stand-in ids, and each call runs it with the real ones."""
     superuser = bool(user.is_superuser)
     key = (connection.vendor, timezone.localdate(), superuser)
-    if key not in _compiled_join:
+    compiled = _compiled_join.get(key)
+    if compiled is None:
         stand_in = User(pk=_USER_STAND_IN, is_active=True, is_superuser=superuser)
         queryset = Webinar.objects.filter(pk=_WEBINAR_STAND_IN).annotate(**_standing_annotations(stand_in))
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        compiled = CompiledSelect(queryset, [_WEBINAR_STAND_IN, _USER_STAND_IN])
         for stale in [other for other in list(_compiled_join) if other[1] != key[1]]:  # yesterday's
             _compiled_join.pop(stale, None)
-        _compiled_join[key] = (sql, tuple(params))
-    sql, params = _compiled_join[key]
-    swap = {_USER_STAND_IN: user.pk, _WEBINAR_STAND_IN: webinar_id}
-    return sql, [swap.get(value, value) if isinstance(value, int) else value for value in params]
+        _compiled_join[key] = compiled
+    return compiled
 
 
 def webinar_with_standing(*, webinar_id: int, user) -> tuple[Webinar, Standing] | None:
     """The webinar (its own row only) and the signed-in person's standing in it, in one query: what joining needs."""
-    sql, params = _join_query(int(webinar_id), user)
-    webinar = next(iter(Webinar.objects.raw(sql, params)), None)
+    webinar = _join_query(user).first(int(webinar_id), user.pk)
     return None if webinar is None else (webinar, _standing_read(webinar, user))
 
 

@@ -10,7 +10,15 @@ from django.utils import timezone, translation
 from tests.factories import UserFactory
 from tests.webinars.factories import WebinarFactory
 from webinars import selectors, services
-from webinars.models import AttendanceInterval, CalendarFeed, MeetingSession, Recording, Registration, WebinarEvent
+from webinars.models import (
+    AttendanceInterval,
+    CalendarFeed,
+    MeetingSession,
+    Recording,
+    Registration,
+    Webinar,
+    WebinarEvent,
+)
 
 
 @pytest.fixture
@@ -235,6 +243,20 @@ def test_the_standing_read_for_joining_matches_each_persons_roles(webinar, prese
         assert standings[presenter].presents and not standings[presenter].officer
         assert standings[association_admin].officer and standings[association_admin].member
     assert selectors.webinar_with_standing(webinar_id=webinar.pk + 1000, user=learner) is None
+
+
+def test_the_webinar_read_for_joining_is_the_row_the_orm_reads(webinar, learner):
+    """The join's compiled query (lms.compiled) builds the webinar as the ORM does: every field converted (aware
+    datetimes, decimals), the standing's answers as booleans, and no field left deferred."""
+    found, standing = selectors.webinar_with_standing(webinar_id=webinar.pk, user=learner)
+    expected = Webinar.objects.get(pk=webinar.pk)
+    for field in Webinar._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert found.starts_at.tzinfo is not None and not found.get_deferred_fields()
+    assert standing.running is False and standing.presents is False and standing.registration_status == ""
+    found.title = "Renamed"
+    found.save(update_fields=["title"])  # a model instance like any other (state.db, adding)
+    assert Webinar.objects.get(pk=webinar.pk).title == "Renamed"
 
 
 def test_once_the_meeting_ended_viewers_are_no_longer_let_in_on_our_record(client, webinar, learner, closed_port):
