@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,27 +44,41 @@ def self_enrolment_refusal(*, user, course: CoursePage) -> str | None:
     return None
 
 
-def enrolment_with_completion(*, user, course: CoursePage) -> tuple[bool, CourseCompletion | None]:
-    """``is_enrolled`` and, for an enrolled learner, their completion of the course (any translation: the one
-    ``courses.selectors.course_progress`` reads) in one query."""
-    completions = CourseCompletion.objects.filter(learner=user, course__translation_key=course.translation_key)
-    first = completions.order_by("pk")
+def enrolment_of(*, user, course: CoursePage) -> tuple[Enrolment | None, CourseCompletion | None]:
+    """The learner's enrolment in the course (active or not; None when never enrolled) and their completion of it,
+    in one query: the enrolment with the completion joined to it (both are recorded on the course's original,
+    ``CoursePage.canonical``, whatever translation the learner used). A course that knows its original's id
+    (routed: ``with_original_pk``) is matched by it, without joining pages."""
+    original_pk = getattr(course, "original_pk", None)
+    if original_pk is not None:
+        enrolments = Enrolment.objects.filter(learner=user, course_id=original_pk)
+    else:
+        enrolments = Enrolment.objects.filter(learner=user, course__translation_key=course.translation_key)
     fields = ("id", "course_id", "completed_at", "language")
-    row = (
-        Enrolment.objects.filter(
-            learner=user, course__translation_key=course.translation_key, status=Enrolment.Status.ACTIVE
+    enrolment = (
+        enrolments.annotate(
+            completion=FilteredRelation("course__completions", condition=Q(course__completions__learner=user)),
+            **{f"completion_{field}": F(f"completion__{field}") for field in fields},
         )
-        .annotate(**{f"completion_{field}": Subquery(first.values(field)[:1]) for field in fields})
-        .values(*(f"completion_{field}" for field in fields))
+        .order_by("-enrolled_at")
         .first()
     )
-    if row is None:
-        return False, None
-    if row["completion_id"] is None:
-        return True, None
-    completion = CourseCompletion(learner_id=user.pk, **{field: row[f"completion_{field}"] for field in fields})
+    if enrolment is None or enrolment.completion_id is None:
+        return enrolment, None
+    completion = CourseCompletion(
+        learner_id=user.pk, **{field: getattr(enrolment, f"completion_{field}") for field in fields}
+    )
     completion._state.adding = False
-    completion._state.db = completions.db
+    completion._state.db = enrolments.db
+    return enrolment, completion
+
+
+def enrolment_with_completion(*, user, course: CoursePage) -> tuple[bool, CourseCompletion | None]:
+    """``is_enrolled`` and, for an enrolled learner, their completion of the course (any translation: the one
+    ``courses.selectors.course_progress`` reads) in one query (``enrolment_of``)."""
+    enrolment, completion = enrolment_of(user=user, course=course)
+    if enrolment is None or not enrolment.is_active:
+        return False, None
     return True, completion
 
 

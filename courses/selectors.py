@@ -48,7 +48,7 @@ from courses.models import (
     Track,
 )
 from courses.pagination import page_with_count
-from courses.permissions import is_course_staff, is_enrolled, self_enrolment_refusal
+from courses.permissions import enrolment_of, is_course_staff, is_enrolled, self_enrolment_refusal
 from courses.quizzes import quiz_sheet, quiz_token_make
 from h5p.player import players_build
 from h5p.selectors import attempts_best_for
@@ -322,11 +322,11 @@ def course_overview(*, course: CoursePage, user) -> dict:
     }
     if not user.is_authenticated:
         return context
-    enrolment = Enrolment.objects.filter(learner=user, course__translation_key=course.translation_key).first()
+    enrolment, completion = enrolment_of(user=user, course=course)
     context["enrolment"] = enrolment
     context["is_staff"] = is_course_staff(user=user, course=course)
     if enrolment is not None and enrolment.is_active:
-        context["progress"] = course_progress(user=user, course=course, lessons=lessons)
+        context["progress"] = course_progress(user=user, course=course, lessons=lessons, completion=completion)
         context["completion_rule"] = context["progress"].rule
     else:
         context["enrol_refusal"] = self_enrolment_refusal(user=user, course=course)

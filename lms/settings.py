@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "cms.fallback.TranslationFallbackMiddleware",  # after editors' redirects (responses run bottom-up)
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.routing.KnownRoutesMiddleware",  # Wagtail's serve view finds the page from a kept route (process_view)
 ]
 
 ROOT_URLCONF = "lms.urls"

@@ -47,12 +47,15 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # -2 on every Wagtail page; the home page routes to its child with the child's type joined (-1 below home); the
 # header's "Edit the site" reads the person's own and group permissions in one query (-1 signed in); the lesson
 # reads the learner's course completion with the enrolment (courses.permissions.enrolment_with_completion: -1).
+# Lowered on 2026-11-30 (perf-lesson3): Wagtail's routing is kept per path until the page tree, a site, a locale or
+# an association changes (cms.routing): site, locale, root page and each page along the path are not read again, nor
+# a course's live lessons, routed with it (home -3, track -4, catalogue -4, course -6, lesson -6).
 PINNED = {
-    "home": 4,
-    "track": 6,
-    "catalogue": 8,
-    "course": 9,
-    "lesson": 15,
+    "home": 1,
+    "track": 2,
+    "catalogue": 4,
+    "course": 3,
+    "lesson": 9,
     # Lowered on 2026-11-29 (perf-signedin): My learning looks up no skills when no course is completed (-1);
     # My certificates counts the nameless certificates in the list it shows and asks "manages any?" in one query
     # (-2); the webinar page reads the viewer's registration, roles and membership in one query, the presenters from

@@ -231,7 +231,14 @@ class CoursePage(KnownViewRestrictionsMixin, Page):
 
     def route(self, request, path_components):
         """A lesson in one query, with the course's live lessons (its page shows the outline): each is told that this
-        page is its course, and the course keeps them (``live_lessons``) for the request."""
+        page is its course, and the course keeps them (``live_lessons``). Routed to the course itself, its live
+        lessons are loaded here for its outline, so that they are kept with the route (cms.routing)."""
+        if not path_components and self.live:
+            lessons = list(with_original_pk(LessonPage.objects.child_of(self).live()).order_by("path"))
+            for lesson in lessons:
+                lesson._cached_parent_obj = self
+                lesson._course = self
+            self._live_lessons = lessons
         if path_components:
             slug = path_components[0]
             children = LessonPage.objects.child_of(self).filter(models.Q(live=True) | models.Q(slug=slug))
@@ -246,8 +253,8 @@ class CoursePage(KnownViewRestrictionsMixin, Page):
         return super().route(request, path_components)
 
     def live_lessons(self) -> list["LessonPage"]:
-        """The live lessons in outline order: one query, none when routing to one of them loaded them already (for
-        that request only: nothing else remembers them, so a lesson added later is never missed)."""
+        """The live lessons in outline order: one query, none when routing to one of them loaded them already (kept
+        with the route, cms.routing, until a page changes: a lesson added or published later is never missed)."""
         routed = getattr(self, "_live_lessons", None)
         if routed is not None:
             return list(routed)

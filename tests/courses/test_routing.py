@@ -53,3 +53,35 @@ def test_prefetched_trainers_are_read_without_a_query(association, trainer, outs
         assert roles.is_trainer_of(trainer, course)
         assert not roles.is_trainer_of(outsider, course)
     assert len(queries) == 0
+
+
+def test_a_lesson_published_after_the_route_was_kept_joins_the_outline_at_once(
+    client, enrolled, course, reading_lesson
+):
+    """Routes are kept (cms.routing) with the course's live lessons: publishing a page renews them."""
+    client.force_login(enrolled)
+    assert "Lesson 1 of 2" in client.get(reading_lesson.url).content.decode()
+
+    lesson_create(course, title="Published later")
+
+    html = client.get(reading_lesson.url).content.decode()
+    assert "Lesson 1 of 3" in html
+    assert "Published later" in client.get(course.url).content.decode()
+
+
+def test_a_lesson_page_served_again_reads_no_page_to_route(client, enrolled, reading_lesson):
+    client.force_login(enrolled)
+    client.get(reading_lesson.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reading_lesson.url).status_code == 200
+
+    assert not [query for query in queries.captured_queries if 'FROM "wagtailcore_page"' in query["sql"]]
+
+
+def test_an_issuer_renamed_shows_on_the_kept_course_page_at_once(client, course):
+    assert client.get(course.url).status_code == 200
+    course.issuer.name = "Renamed Association"
+    course.issuer.save()
+
+    assert "Renamed Association" in client.get(course.url).content.decode()
