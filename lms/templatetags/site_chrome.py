@@ -12,7 +12,7 @@ from wagtail.models import Page
 from cms.cache import memoised, site_key
 from cms.selectors import navigation_links
 from courses.selectors import catalogue_for
-from voting.selectors import voting_link_for
+from lms.person_chrome import person_chrome
 
 register = template.Library()
 
@@ -26,13 +26,16 @@ class Section:
     badge_label: str = ""
 
 
-def _voting_section(user, path: str) -> Section | None:
-    """Shown to whom ``voting_link_for`` says (one query), with the polls waiting for the reader's vote."""
-    link = voting_link_for(user)
-    if not link.shown:
+def _voting_section(request, user, path: str) -> Section | None:
+    """Shown to whom ``voting_link_for`` says, with the polls waiting for the reader's vote: kept per person in the
+    cache (lms.person_chrome), read with one query when it changed."""
+    if not user.is_authenticated:
+        return None
+    facts = person_chrome(request, user)
+    if not facts.voting_shown:
         return None
     url = reverse("voting:poll_list")
-    waiting = link.waiting
+    waiting = facts.waiting
     badge_label = ngettext("%(count)d poll waiting for your vote", "%(count)d polls waiting for your vote", waiting) % {
         "count": waiting
     }
@@ -88,20 +91,23 @@ def _sections(context, request) -> list[Section]:
         sections.append(Section(url=catalogue.url, label=_("Courses"), current=current))
     url = reverse("webinars:list")
     sections.append(Section(url=url, label=_("Webinars"), current=_current(path, url)))
-    voting = _voting_section(context.get("user") or request.user, path)
+    voting = _voting_section(request, context.get("user") or request.user, path)
     if voting is not None:
         sections.append(voting)
     return sections
 
 
-@register.simple_tag
-def can_edit_site(user) -> bool:
+@register.simple_tag(takes_context=True)
+def can_edit_site(context, user) -> bool:
     """The header's "Edit the site" link: ``has_perm("wagtailadmin.access_admin")`` as every backend answers it
-    (ModelBackend's grants, and the officers' and trainers' in webinars.permissions), with the person's model
-    permissions read in one query (accounts.selectors.permissions_load), not Django's two."""
+    (ModelBackend's grants, and the officers' and trainers' in webinars.permissions), kept per person in the cache
+    (lms.person_chrome) and read, when it changed, with the person's model permissions in one query
+    (accounts.selectors.permissions_load), not Django's two."""
     from accounts.selectors import permissions_load
 
-    if not user.is_authenticated:
+    if not getattr(user, "is_authenticated", False):
         return False
-    permissions_load(user)
-    return user.has_perm("wagtailadmin.access_admin")
+    edits = person_chrome(context.get("request"), user).edits_site
+    if edits:
+        permissions_load(user)  # Wagtail's userbar asks has_perm next (base.html): one query, not Django's two
+    return edits
