@@ -116,3 +116,50 @@ def _user(email):
     from tests.factories import UserFactory
 
     return UserFactory(email=email)
+
+
+# ------------------------------------------------------------------------------------------ the header's HTML, kept
+
+
+def _csrf_values(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+
+def test_a_kept_header_carries_this_responses_csrf_token_and_signing_out_works(member):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    _page(client, member)
+    page = _page(client, member)  # the header from the memo
+    tokens = _csrf_values(page)
+    assert tokens and all(len(token) == 64 and "standin" not in token for token in tokens)
+    response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_two_people_on_the_same_address_each_see_their_own_name(client, member, outsider):
+    member.display_name, outsider.display_name = "Mia Member", "Otto Outsider"
+    member.save(update_fields=["display_name"])
+    outsider.save(update_fields=["display_name"])
+    assert "Mia" in _page(client, member)
+    page = _page(client, outsider)
+    assert "Otto" in page and "Mia" not in page
+
+
+def test_a_new_name_shows_on_the_next_page(client, member):
+    _page(client, member)
+    member.display_name = "Mia Renamed"
+    member.save(update_fields=["display_name"])
+    assert "Mia Renamed" in _page(client, member)
+
+
+def test_the_current_section_follows_the_address(client, member):
+    client.force_login(member)
+    learning = client.get(reverse("courses:learning")).content.decode()
+    mine = client.get(reverse("certificates:mine")).content.decode()
+    assert f'href="{reverse("courses:learning")}" aria-current="page"' in learning
+    assert f'href="{reverse("certificates:mine")}" aria-current="page"' in mine
+    assert f'href="{reverse("courses:learning")}" aria-current="page"' not in mine
