@@ -23,6 +23,7 @@ from certificates.models import (
     verification_code_digest,
     verification_code_normalise,
 )
+from lms import precompiled
 
 # A code no certificate can have (wrong length): unknown codes still pay for one constant-time comparison.
 _DUMMY_CODE = "-" * 32
@@ -80,15 +81,26 @@ def user_manages_any(user: User | AnonymousUser) -> bool:
     """May open certificate management at all: an officer somewhere, or runs at least one registered source."""
     if not getattr(user, "is_authenticated", False):
         return False
-    # Each "is there any?" as an EXISTS of one query (the person's own row carries them): one query, not one each.
-    checks = [associations_managed_by(user), *(sources for _registration, sources in access.sources_run_by(user))]
-    answers = (
-        User.objects.filter(pk=user.pk)
-        .annotate(**{f"manages_{index}": Exists(check) for index, check in enumerate(checks)})
-        .values_list(*(f"manages_{index}" for index in range(len(checks))))
-        .first()
-    )
-    return any(answers or ())
+    # Each "is there any?" as an EXISTS of one query (the person's own row carries them): one query, not one each,
+    # its SQL compiled once per day and kind of person (lms.precompiled), with a stand-in for the person.
+    superuser, active = bool(user.is_superuser), bool(user.is_active)
+
+    def build():
+        stand_in = User(pk=precompiled.STAND_IN_1, is_superuser=superuser, is_active=active)
+        checks = [
+            associations_managed_by(stand_in),
+            *(sources for _registration, sources in access.sources_run_by(stand_in)),
+        ]
+        return (
+            User.objects.filter(pk=stand_in.pk)
+            .annotate(**{f"manages_{index}": Exists(check) for index, check in enumerate(checks)})
+            .values_list(*(f"manages_{index}" for index in range(len(checks))))
+            .order_by()[:1]
+        )
+
+    key = (timezone.localdate(), superuser, active)
+    answers = precompiled.rows("user_manages_any", build, {precompiled.STAND_IN_1: user.pk}, key)
+    return any(answers[0]) if answers else False
 
 
 def certificates_managed_by(*, user: User | AnonymousUser, limit: int = 200) -> QuerySet[Certificate]:
