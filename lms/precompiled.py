@@ -51,6 +51,7 @@ def rows(name: str, build: Callable[[], QuerySet], ids: dict, key: tuple[Hashabl
     template, compiled, sql, params = entry
     swapped = tuple(ids.get(value, value) if type(value) in (int, str) else value for value in params)
     compiler = copy.copy(compiled)
+    compiler.connection = connections[template.db]  # this thread's: Django's connections are per thread
     compiler.as_sql = lambda *args, **kwargs: (sql, swapped)
     queryset = template._chain()
     queryset.query.get_compiler = _no_compiler_arguments(compiler)

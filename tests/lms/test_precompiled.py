@@ -1,0 +1,58 @@
+"""lms.precompiled: a query compiled once answers each call as the ORM would, for each call's own ids."""
+
+import threading
+
+import pytest
+
+from accounts.models import Membership
+from accounts.roles import standing_in
+from lms import precompiled
+from tests.factories import AssociationFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _memberships():
+    return Membership.objects.filter(user_id=precompiled.STAND_IN_1).select_related("association").order_by("pk")
+
+
+def test_each_call_reads_its_own_ids_rows_as_the_orm_does(django_assert_num_queries):
+    first, second = MembershipFactory(), MembershipFactory()
+    MembershipFactory(user=first.user, association=AssociationFactory(name="Second", slug="second"))
+    for membership in (first, second, first):
+        with django_assert_num_queries(1):
+            found = precompiled.rows("test_memberships", _memberships, {precompiled.STAND_IN_1: membership.user_id})
+        expected = list(Membership.objects.filter(user=membership.user).select_related("association").order_by("pk"))
+        assert found == expected
+        assert [row.association.name for row in found] == [row.association.name for row in expected]
+
+
+def test_no_stand_in_reaches_the_database(django_assert_num_queries):
+    membership = MembershipFactory()
+    with django_assert_num_queries(1) as queries:
+        precompiled.rows("test_memberships", _memberships, {precompiled.STAND_IN_1: membership.user_id})
+    assert str(precompiled.STAND_IN_1) not in queries.captured_queries[0]["sql"]
+
+
+def test_a_standing_is_the_same_through_the_compiled_query(association, member, outsider):
+    assert standing_in(member, association).member
+    assert not standing_in(outsider, association).member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_thread_runs_it_on_its_own_connection():
+    membership = MembershipFactory()
+    ids = {precompiled.STAND_IN_1: membership.user_id}
+    assert precompiled.rows("test_memberships_threads", _memberships, ids) == [membership]
+    found = []
+
+    def read():
+        from django.db import connection as thread_connection
+
+        found.extend(precompiled.rows("test_memberships_threads", _memberships, ids))
+        thread_connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == [membership]
