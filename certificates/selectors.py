@@ -153,6 +153,14 @@ def certificates_of_recipient(*, user: User) -> QuerySet[Certificate]:
     return Certificate.objects.filter(recipient=user).select_related("issuer").order_by("-issued_at")
 
 
+def certificates_of_recipient_list(*, user: User) -> list[Certificate]:
+    """``certificates_of_recipient`` read, its SQL compiled once (lms.precompiled): the "My certificates" page."""
+    ids = {precompiled.STAND_IN_1: user.pk}
+    return precompiled.rows(
+        "certificates_of_recipient", lambda: certificates_of_recipient(user=User(pk=precompiled.STAND_IN_1)), ids
+    )
+
+
 def certificates_waiting_for_name(*, user: User, certificates: list[Certificate] | None = None) -> dict:
     """What a missing name holds back: certificates not issued yet, and legacy ones issued without a name.
     ``certificates``: all of the person's certificates when the caller has read them (counted here, not again)."""
@@ -161,7 +169,11 @@ def certificates_waiting_for_name(*, user: User, certificates: list[Certificate]
     else:
         nameless = sum(1 for certificate in certificates if certificate.recipient_name == "")
     return {
-        "pending": list(PendingCertificate.objects.filter(recipient=user).select_related("issuer")),
+        "pending": precompiled.rows(
+            "pending_certificates",
+            lambda: PendingCertificate.objects.filter(recipient_id=precompiled.STAND_IN_1).select_related("issuer"),
+            {precompiled.STAND_IN_1: user.pk},
+        ),
         "nameless": nameless,
     }
 
@@ -246,7 +258,11 @@ def _transcript_certificates(user: User) -> QuerySet[Certificate]:
 def cpd_hours_per_year(*, user: User) -> list[tuple[int, Decimal]]:
     """The transcript's totals per year only (``cpd_transcript``'s ``per_year``), from two columns. One query."""
     per_year: dict[int, Decimal] = defaultdict(Decimal)
-    for issued_at, hours in _transcript_certificates(user).values_list("issued_at", "cpd_hours"):
+
+    def build():
+        return _transcript_certificates(User(pk=precompiled.STAND_IN_1)).values_list("issued_at", "cpd_hours")
+
+    for issued_at, hours in precompiled.rows("cpd_hours_per_year", build, {precompiled.STAND_IN_1: user.pk}):
         per_year[timezone.localtime(issued_at).year] += hours
     return sorted(per_year.items())
 
