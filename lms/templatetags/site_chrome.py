@@ -1,4 +1,5 @@
-"""The site header's sections, which span apps (courses, webinars, voting): wiring, so it lives in lms."""
+"""The site header: its sections, which span apps (courses, webinars, voting), so it lives in lms, and the header
+itself (``{% site_header %}``), rendered once per reader, address and language and kept in the process."""
 
 import threading
 import time
