@@ -33,6 +33,15 @@ def _no_compiler_arguments(compiler):
     return get_compiler
 
 
+def _swap(value, ids: dict):
+    """The real value for a stand-in. PostgreSQL's parameters may be int subclasses (psycopg's ``Int4`` for an
+    integer field): matched as ints, and given back in the same type."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or value not in ids:
+        return value
+    real = ids[value]
+    return type(value)(real) if type(value) not in (int, str) else real
+
+
 def rows(name: str, build: Callable[[], QuerySet], ids: dict, key: tuple[Hashable, ...] = ()) -> list:
     """``list(build())`` with each stand-in of ``ids`` (stand-in -> real value: ids, or a string parameter as the
     SQL receives it) replaced, the SQL compiled once per ``name`` and ``key``. ``build`` is called with no
@@ -49,7 +58,7 @@ def rows(name: str, build: Callable[[], QuerySet], ids: dict, key: tuple[Hashabl
                 _compiled.clear()
             _compiled[full_key] = entry
     template, compiled, sql, params = entry
-    swapped = tuple(ids.get(value, value) if type(value) in (int, str) else value for value in params)
+    swapped = tuple(_swap(value, ids) for value in params)
     compiler = copy.copy(compiled)
     compiler.connection = connections[template.db]  # this thread's: Django's connections are per thread
     compiler.as_sql = lambda *args, **kwargs: (sql, swapped)

@@ -56,3 +56,15 @@ def test_another_thread_runs_it_on_its_own_connection():
     thread.start()
     thread.join()
     assert found == [membership]
+
+
+def test_a_stand_in_typed_by_the_driver_is_swapped_in_its_type():
+    """psycopg passes an integer field's value as ``Int4``, an int subclass: it is swapped too, keeping the type."""
+
+    class Int4(int):
+        pass
+
+    swapped = precompiled._swap(Int4(precompiled.STAND_IN_1), {precompiled.STAND_IN_1: 5})
+    assert swapped == 5 and type(swapped) is Int4
+    assert precompiled._swap(True, {1: 5}) is True
+    assert precompiled._swap("standin0000%", {"standin0000%": "0001%"}) == "0001%"
