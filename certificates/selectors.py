@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Max, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accounts import roles
+from accounts import compiled, roles
 from accounts.models import Association, Profile, User
 from certificates import access
 from certificates.models import (
@@ -80,15 +80,26 @@ def user_manages_any(user: User | AnonymousUser) -> bool:
     """May open certificate management at all: an officer somewhere, or runs at least one registered source."""
     if not getattr(user, "is_authenticated", False):
         return False
-    # Each "is there any?" as an EXISTS of one query (the person's own row carries them): one query, not one each.
-    checks = [associations_managed_by(user), *(sources for _registration, sources in access.sources_run_by(user))]
-    answers = (
-        User.objects.filter(pk=user.pk)
-        .annotate(**{f"manages_{index}": Exists(check) for index, check in enumerate(checks)})
-        .values_list(*(f"manages_{index}" for index in range(len(checks))))
-        .first()
-    )
-    return any(answers or ())
+    # Each "is there any?" as an EXISTS of one query (the person's own row carries them): one query, not one each,
+    # its SQL compiled once per day and kind of person (accounts.compiled), with a stand-in for the person.
+    superuser, active = bool(user.is_superuser), bool(user.is_active)
+
+    def build():
+        stand_in = User(pk=compiled.STAND_IN_1, is_superuser=superuser, is_active=active)
+        checks = [
+            associations_managed_by(stand_in),
+            *(sources for _registration, sources in access.sources_run_by(stand_in)),
+        ]
+        return (
+            User.objects.filter(pk=stand_in.pk)
+            .annotate(**{f"manages_{index}": Exists(check) for index, check in enumerate(checks)})
+            .values_list(*(f"manages_{index}" for index in range(len(checks))))
+            .order_by()[:1]
+        )
+
+    key = (timezone.localdate(), superuser, active)
+    answers = compiled.rows("user_manages_any", build, {compiled.STAND_IN_1: user.pk}, key)
+    return any(answers[0]) if answers else False
 
 
 def certificates_managed_by(*, user: User | AnonymousUser, limit: int = 200) -> QuerySet[Certificate]:
@@ -141,6 +152,14 @@ def certificates_of_recipient(*, user: User) -> QuerySet[Certificate]:
     return Certificate.objects.filter(recipient=user).select_related("issuer").order_by("-issued_at")
 
 
+def certificates_of_recipient_list(*, user: User) -> list[Certificate]:
+    """``certificates_of_recipient`` read, its SQL compiled once (accounts.compiled): the "My certificates" page."""
+    ids = {compiled.STAND_IN_1: user.pk}
+    return compiled.rows(
+        "certificates_of_recipient", lambda: certificates_of_recipient(user=User(pk=compiled.STAND_IN_1)), ids
+    )
+
+
 def certificates_waiting_for_name(*, user: User, certificates: list[Certificate] | None = None) -> dict:
     """What a missing name holds back: certificates not issued yet, and legacy ones issued without a name.
     ``certificates``: all of the person's certificates when the caller has read them (counted here, not again)."""
@@ -149,7 +168,11 @@ def certificates_waiting_for_name(*, user: User, certificates: list[Certificate]
     else:
         nameless = sum(1 for certificate in certificates if certificate.recipient_name == "")
     return {
-        "pending": list(PendingCertificate.objects.filter(recipient=user).select_related("issuer")),
+        "pending": compiled.rows(
+            "pending_certificates",
+            lambda: PendingCertificate.objects.filter(recipient_id=compiled.STAND_IN_1).select_related("issuer"),
+            {compiled.STAND_IN_1: user.pk},
+        ),
         "nameless": nameless,
     }
 
@@ -234,7 +257,11 @@ def _transcript_certificates(user: User) -> QuerySet[Certificate]:
 def cpd_hours_per_year(*, user: User) -> list[tuple[int, Decimal]]:
     """The transcript's totals per year only (``cpd_transcript``'s ``per_year``), from two columns. One query."""
     per_year: dict[int, Decimal] = defaultdict(Decimal)
-    for issued_at, hours in _transcript_certificates(user).values_list("issued_at", "cpd_hours"):
+
+    def build():
+        return _transcript_certificates(User(pk=compiled.STAND_IN_1)).values_list("issued_at", "cpd_hours")
+
+    for issued_at, hours in compiled.rows("cpd_hours_per_year", build, {compiled.STAND_IN_1: user.pk}):
         per_year[timezone.localtime(issued_at).year] += hours
     return sorted(per_year.items())
 

@@ -82,7 +82,7 @@ def verify(request, code):
 
 @login_required
 def mine(request):
-    certificates = list(selectors.certificates_of_recipient(user=request.user))
+    certificates = selectors.certificates_of_recipient_list(user=request.user)
     rows = [
         {"certificate": c, "verify_url": verification_url(c), "linkedin_url": _linkedin_url(c)} for c in certificates
     ]

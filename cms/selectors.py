@@ -106,7 +106,7 @@ class LanguageOption:
     is_current: bool
 
 
-def language_options(*, request: HttpRequest, page: Page | None) -> list[LanguageOption]:
+def language_options(*, request: HttpRequest, page: Page | None) -> tuple[LanguageOption, ...]:
     """For each language: where the reader lands when switching to it.
 
     On a page: its translation in that language. Elsewhere, or when the page has none: the same address under
@@ -117,6 +117,17 @@ def language_options(*, request: HttpRequest, page: Page | None) -> list[Languag
     spelled in the default language and it adds the target language's prefix back.
     """
     current = translation.get_language()
+    page_pk = page.pk if page is not None else None
+    if request.META.get("QUERY_STRING"):
+        # Not kept: query strings are endless, and would push the site's chrome out of the memo.
+        return _language_options(request, page, current)
+    # The same answer for every reader of this address in this language (Django's URL translation, four URL
+    # resolutions, was a tenth of a signed-in page's time): kept per generation like the page's translations.
+    key = ("language_options", current, request.path, page_pk, cache.site_key(request))
+    return cache.memoised(request, key, lambda: _language_options(request, page, current))
+
+
+def _language_options(request: HttpRequest, page: Page | None, current: str) -> tuple[LanguageOption, ...]:
     targets: dict[str, str] = {}
     if page is not None and page.pk:
         # A language the page has no translation in keeps the page's address under that language's prefix:
@@ -132,7 +143,7 @@ def language_options(*, request: HttpRequest, page: Page | None) -> list[Languag
         options.append(
             LanguageOption(code=code, name=info["name_local"], url=url, next=neutral, is_current=code == current)
         )
-    return options
+    return tuple(options)
 
 
 def _page_urls(request: HttpRequest, page: Page) -> tuple[tuple[str, str], ...]:

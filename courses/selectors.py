@@ -29,6 +29,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.query import PageQuerySet
 
+from accounts import compiled
 from certificates.transcripts import cpd_hours_per_year
 from cms.visibility import not_view_restricted
 from courses.blocks import QUIZ_DEFAULT_TITLE
@@ -484,22 +485,32 @@ def quiz_state(*, user, lesson, block, attempts, enrolled) -> dict:
     }
 
 
+def _enrolments_query():
+    return (
+        Enrolment.objects.filter(learner_id=compiled.STAND_IN_1, status=Enrolment.Status.ACTIVE)
+        .select_related("course", "course__issuer", "course__locale")
+        .order_by("course__title")
+    )
+
+
+def _completions_query():
+    return (
+        CourseCompletion.objects.filter(learner_id=compiled.STAND_IN_1)
+        .select_related("course", "course__locale")
+        .order_by("-completed_at")
+    )
+
+
 def learning_dashboard(*, user) -> dict:
     """My learning: courses in progress (with progress and where to resume), completed courses, skills earned.
 
     Records are kept on each course's original; each course is shown in the reader's language where it has a live
     translation in it (title, link, lessons to resume), else as it is.
     """
-    enrolments = list(
-        Enrolment.objects.filter(learner=user, status=Enrolment.Status.ACTIVE)
-        .select_related("course", "course__issuer", "course__locale")
-        .order_by("course__title")
-    )
-    completions = list(
-        CourseCompletion.objects.filter(learner=user)
-        .select_related("course", "course__locale")
-        .order_by("-completed_at")
-    )
+    # Both compiled once (accounts.compiled): building these joins cost more than running them.
+    ids = {compiled.STAND_IN_1: user.pk}
+    enrolments = compiled.rows("learning_enrolments", _enrolments_query, ids)
+    completions = compiled.rows("learning_completions", _completions_query, ids)
     shown = courses_in_active_language([enrolment.course for enrolment in enrolments] + [c.course for c in completions])
     completed_ids = {completion.course_id for completion in completions}
     courses = [shown[enrolment.course.pk] for enrolment in enrolments if enrolment.course.pk not in completed_ids]
@@ -545,11 +556,32 @@ def _lessons_by_course(courses) -> dict[int, list[LessonPage]]:
     if not courses:
         return {}
     by_path = {course.path: course.pk for course in courses}
-    condition = reduce(or_, (Q(path__startswith=course.path, depth=course.depth + 1) for course in courses))
     grouped: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
-    for lesson in LessonPage.objects.live().filter(condition).order_by("path"):
+    for lesson in _live_children(courses):
         grouped[by_path[lesson.path[: -Page.steplen]]].append(lesson)
     return grouped
+
+
+# Up to this many courses, the lessons' query is compiled once per number of courses (accounts.compiled): stand-in
+# paths (never a real tree path, which is base-36 digits) and depths (far deeper than any tree; a negative one would
+# make Django drop the condition) are swapped for the courses' own.
+_PRECOMPILED_COURSES = 24
+
+
+def _live_children(courses) -> list[LessonPage]:
+    def query(pairs):
+        condition = reduce(or_, (Q(path__startswith=path, depth=depth) for path, depth in pairs))
+        return LessonPage.objects.live().filter(condition).order_by("path")
+
+    pairs = [(course.path, course.depth + 1) for course in courses]
+    if len(pairs) > _PRECOMPILED_COURSES:
+        return list(query(pairs))
+    stand_ins = [(f"standin{index:04d}", 7_341_000 + index) for index in range(len(pairs))]
+    swaps = {}
+    for (stand_in_path, stand_in_depth), (path, depth) in zip(stand_ins, pairs, strict=True):
+        swaps[f"{stand_in_path}%"] = f"{path}%"  # the pattern ``startswith`` passes (paths need no escaping)
+        swaps[stand_in_depth] = depth
+    return compiled.rows("live_lessons_of_courses", lambda: query(stand_ins), swaps, (len(pairs),))
 
 
 def skills_earned(*, learner, course_ids=None) -> list[Skill]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.refusals import Refusal, refusal_message
+from cms.sites import site_remember
 from courses.dashboard import course_gradebook, course_roster, learner_attempts
 from courses.exports import gradebook_csv, roster_csv
 from courses.forms import EnrolByEmailForm
@@ -185,4 +186,5 @@ def gradebook_export(request, course_id: int):
 
 @login_required
 def my_learning(request):
+    site_remember(request)  # the courses' and lessons' links ask for the site: from the cache, not a query
     return render(request, "courses/learning.html", learning_dashboard(user=request.user))

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class LmsConfig(AppConfig):
     """The project's wiring: management commands that span apps, the deployment checks and the anonymous page
-    cache's invalidation (lms.page_cache_invalidation)."""
+    cache's invalidation (lms.page_cache_invalidation), the signed-in header's (lms.person_chrome)."""
 
     name = "lms"
     verbose_name = "LIS Commons"
@@ -13,3 +13,7 @@ class LmsConfig(AppConfig):
         from lms.page_cache_invalidation import page_cache_connect
 
         page_cache_connect()
+
+        from lms import person_chrome
+
+        person_chrome.connect()

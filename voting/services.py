@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Association, Membership, User
 from accounts.refusals import Refusal
 from accounts.roles import is_association_officer, is_current_member, membership_current_q
-from voting import audit, rules
+from voting import audit, rules, signals
 from voting.models import (
     AuditEntry,
     Ballot,
@@ -813,6 +813,7 @@ def vote_cast(*, poll_id: int, voter: User, choices: list[str], member: User | N
     key = choices_key(chosen)
     write = _vote_write_postgresql if connection.vendor == "postgresql" else _vote_write_orm
     code = write(poll, entry, voter, member, chosen, key)
+    signals.vote_cast.send(sender=Cast, poll_id=poll.pk, cast_by_id=voter.pk, member_id=member.pk)
     _seal_after_commit(poll.pk)
     return Cast(receipt=code, roll_entry_id=entry.pk)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import compiled
 from accounts.models import Association, Membership, User
 from accounts.refusals import Refusal, refusal_respond
 from accounts.roles import Standing, associations_officered_by, is_current_member, membership_current_q, standing_in
@@ -21,10 +22,22 @@ from voting.presence import presence_is_recorded, present_member_ids
 SESSION_RECEIPTS = "voting_receipts"
 
 
+def _poll_query():
+    return Poll.objects.select_related("association", "ruleset", "meeting").filter(pk=compiled.STAND_IN_1)[:1]
+
+
+def _poll_get(pk) -> Poll:
+    """The poll with its association, rules and meeting, its SQL compiled once (accounts.compiled)."""
+    found = compiled.rows("voting_poll_get", _poll_query, {compiled.STAND_IN_1: int(pk)})
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def _visible_poll_and_standing(request, pk) -> tuple[Poll, Standing]:
     """The poll, for its members and those on its roll; a former member is told why not (403), others get 404.
     With the person's standing in its association (read once, for the page's other questions)."""
-    poll = get_object_or_404(Poll.objects.select_related("association", "ruleset", "meeting"), pk=pk)
+    poll = _poll_get(pk)
     standing = standing_in(request.user, poll.association_id)
     if not selectors.poll_may_see(request.user, poll, standing):
         refusal = selectors.not_on_roll_refusal(request.user, poll)

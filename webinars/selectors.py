@@ -12,9 +12,10 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts import compiled
+from accounts.compiled import CompiledSelect
 from accounts.models import Association, User
 from accounts.roles import OFFICER_ROLES, is_current_member, membership_current_q, membership_exists
-from lms.compiled import CompiledSelect
 from webinars.models import AttendanceInterval, MeetingSession, Recording, Registration, Webinar
 
 _PRESENTERS = Prefetch("presenters", queryset=User.objects.order_by("display_name", "email"))
@@ -50,14 +51,20 @@ def webinar_list(
     return list(_with_counts(queryset)[:limit])
 
 
-def webinar_get(*, webinar_id: int) -> Webinar | None:
-    """The webinar with its counts and presenters, and ``has_recordings`` (so that a page asks for them only then)."""
+def _webinar_get_query() -> QuerySet[Webinar]:
     recordings = Recording.objects.filter(webinar=OuterRef("pk"), deleted_at__isnull=True)
     return (
-        _with_counts(Webinar.objects.filter(pk=webinar_id).select_related("course"))
+        _with_counts(Webinar.objects.filter(pk=compiled.STAND_IN_1).select_related("course"))
         .annotate(has_recordings=Exists(recordings))
-        .first()
+        .order_by()[:1]
     )
+
+
+def webinar_get(*, webinar_id: int) -> Webinar | None:
+    """The webinar with its counts and presenters, and ``has_recordings`` (so that a page asks for them only then).
+    Its SQL is compiled once (accounts.compiled): building it was half of the webinar page's queries' cost."""
+    found = compiled.rows("webinar_get", _webinar_get_query, {compiled.STAND_IN_1: int(webinar_id)})
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ _compiled_join: dict[tuple, CompiledSelect] = {}
 
 
 def _join_query(user) -> CompiledSelect:
-    """The query of ``webinar_with_standing``, compiled once per day and kind of person (``lms.compiled``).
+    """The query of ``webinar_with_standing``, compiled once per day and kind of person (``accounts.compiled``).
 
     Building this query with the ORM (seven subqueries) costs several times what running it costs: in a join storm
     it was most of each join. The query depends on the person and the webinar only through their ids (and on the
@@ -123,15 +130,15 @@ def _join_query(user) -> CompiledSelect:
     ``membership_exists``): it is compiled with stand-in ids, and each call runs it with the real ones."""
     superuser = bool(user.is_superuser)
     key = (connection.vendor, timezone.localdate(), superuser)
-    compiled = _compiled_join.get(key)
-    if compiled is None:
+    select = _compiled_join.get(key)
+    if select is None:
         stand_in = User(pk=_USER_STAND_IN, is_active=True, is_superuser=superuser)
         queryset = Webinar.objects.filter(pk=_WEBINAR_STAND_IN).annotate(**_standing_annotations(stand_in))
-        compiled = CompiledSelect(queryset, [_WEBINAR_STAND_IN, _USER_STAND_IN])
+        select = CompiledSelect(queryset, [_WEBINAR_STAND_IN, _USER_STAND_IN])
         for stale in [other for other in list(_compiled_join) if other[1] != key[1]]:  # yesterday's
             _compiled_join.pop(stale, None)
-        _compiled_join[key] = compiled
-    return compiled
+        _compiled_join[key] = select
+    return select
 
 
 def webinar_with_standing(*, webinar_id: int, user) -> tuple[Webinar, Standing] | None:

@@ -26,12 +26,12 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.compiled import CompiledInsert
 from accounts.models import User
 from accounts.refusals import Refusal
 from accounts.roles import is_site_admin, runs
 from accounts.selectors import user_preferred_language
 from certificates.services import CertificateKind, certificate_issue
-from lms.compiled import CompiledInsert
 from webinars import attendance
 from webinars.bigbluebutton import BigBlueButton, BigBlueButtonError, BigBlueButtonUnavailable
 from webinars.calendar import registration_ics

@@ -15,11 +15,12 @@ from webinars.models import AttendanceInterval, MeetingSession, Registration
 # Ours: associations for the filter, webinars with counts, presenters (list); webinar with counts (and whether it
 # has recordings), presenters, the viewer's standing: registration, roles, membership in one query (page). The
 # site's chrome (base.html) adds none for a visitor (menus, footer, the catalogue link are kept in cms.cache) and,
-# signed in, the user, the Voting link's waiting polls and memberships (one query) and the permissions behind
-# "Edit the site" (one query: accounts.selectors.permissions_load); the session comes from the cache. Before the
-# chrome was kept and the standing read at once: 12 and 21; before the permissions were read at once, the page 7.
+# signed in, the user (the Voting link's waiting polls and "Edit the site" are kept per person in the cache:
+# lms.person_chrome, and Wagtail's userbar is asked only of editors); the session comes from the cache. Before the
+# chrome was kept and the standing read at once: 12 and 21; before the permissions were read at once, the page 7;
+# before the person's header facts were kept, 6.
 LIST_QUERIES = 3
-PAGE_QUERIES = 6
+PAGE_QUERIES = 4
 
 
 def _webinars(association, count):

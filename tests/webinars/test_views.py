@@ -246,7 +246,7 @@ def test_the_standing_read_for_joining_matches_each_persons_roles(webinar, prese
 
 
 def test_the_webinar_read_for_joining_is_the_row_the_orm_reads(webinar, learner):
-    """The join's compiled query (lms.compiled) builds the webinar as the ORM does: every field converted (aware
+    """The join's compiled query (accounts.compiled) builds the webinar as the ORM does: every field converted (aware
     datetimes, decimals), the standing's answers as booleans, and no field left deferred."""
     found, standing = selectors.webinar_with_standing(webinar_id=webinar.pk, user=learner)
     expected = Webinar.objects.get(pk=webinar.pk)
