@@ -141,6 +141,9 @@ def test_my_associations_query_count_is_the_same_for_3_and_60_memberships(client
     assert len(response.context["memberships"]) == 3
     for _ in range(57):
         MembershipFactory(user=association_admin, association=AssociationFactory())
+    # Once more before counting, as before the first count: a new membership renews what the header keeps of the
+    # person (lms.person_chrome), so the first page after it reads that again (one query, whatever the number).
+    client.get(reverse("accounts:my_associations"))
     large, response = _queries(client, reverse("accounts:my_associations"))
     assert len(response.context["memberships"]) == 60
     assert small == large
