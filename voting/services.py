@@ -96,14 +96,27 @@ def _audit(poll: Poll, kind: str, payload: dict) -> AuditEntry:
 
 
 def poll_audit_verify(*, poll: Poll) -> audit.Verdict:
-    """Verify the poll's chain from its first entry, and that it ends at the head the poll recorded."""
+    """Verify the poll's chain from its first entry to the head the poll records now, and that nothing follows it.
+
+    Votes are sealed into the chain while a poll is open, each seal appending its entries and moving the head in
+    one transaction. So the head is read first (fresh, whatever ``poll`` held) and the chain up to it: a seal that
+    commits meanwhile adds entries after that head, which are verified next time, not reported as a break. An entry
+    after the head is a break only if the head has not moved since (nothing sealed it: someone wrote it there).
+    ``poll`` is given the head that was verified (pages show it beside the verdict)."""
+    sequence, head = Poll.objects.filter(pk=poll.pk).values_list("audit_sequence", "audit_head").get()
+    poll.audit_sequence, poll.audit_head = sequence, head
     entries = [
         audit.Entry(e.sequence, e.kind, e.payload, e.at, e.previous, e.digest)
-        for e in AuditEntry.objects.filter(poll=poll).order_by("sequence")
+        for e in AuditEntry.objects.filter(poll=poll, sequence__lte=sequence).order_by("sequence")
     ]
     verdict = audit.verify(entries)
-    if verdict.ok and verdict.head != (poll.audit_head or audit.GENESIS):
+    if verdict.ok and verdict.head != (head or audit.GENESIS):
         return audit.Verdict(False, verdict.entries, verdict.head, verdict.entries, "the chain ends before its head")
+    if verdict.ok and AuditEntry.objects.filter(poll=poll, sequence__gt=sequence).exists():
+        moved_on = Poll.objects.filter(pk=poll.pk, audit_sequence__gt=sequence).exists()
+        if not moved_on:
+            after = verdict.entries + 1
+            return audit.Verdict(False, verdict.entries, verdict.head, after, "entries after the chain's head")
     return verdict
 
 

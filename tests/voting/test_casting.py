@@ -231,6 +231,43 @@ def test_audit_verify_finds_an_entry_changed_behind_the_models_back(association,
     assert verdict.broken_at == 2
 
 
+def test_audit_verify_of_an_open_poll_sealed_since_it_was_loaded_is_no_break(association, member, board_member):
+    """The audit page loads the poll, then verifies: votes sealed in between move the head on (they did, during a
+    busy vote, many times a second). The chain is verified up to the head read fresh, and the page shows that one."""
+    poll = open_poll(association)
+    services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
+    loaded = Poll.objects.get(pk=poll.pk)
+    services.vote_cast(poll_id=poll.pk, voter=board_member, choices=["no"])  # sealed after the page loaded the poll
+
+    verdict = services.poll_audit_verify(poll=loaded)
+
+    assert verdict.ok, verdict.reason
+    assert loaded.audit_head == verdict.head == Poll.objects.get(pk=poll.pk).audit_head
+    assert verdict.entries == AuditEntry.objects.filter(poll=poll).count()
+
+
+def test_audit_verify_finds_an_entry_written_after_the_chains_head(association, member):
+    poll = open_poll(association)
+    services.vote_cast(poll_id=poll.pk, voter=member, choices=["yes"])
+    poll.refresh_from_db()
+    last = AuditEntry.objects.get(poll=poll, sequence=poll.audit_sequence)
+    AuditEntry.objects.create(  # appended behind the services' back: the poll's head never moved to it
+        poll=poll,
+        sequence=last.sequence + 1,
+        kind="vote_recorded",
+        payload={"forged": True},
+        at=last.at,
+        previous=last.digest,
+        digest="f" * 64,
+    )
+
+    verdict = services.poll_audit_verify(poll=poll)
+
+    assert not verdict.ok
+    assert verdict.broken_at == last.sequence + 1
+    assert verdict.reason == "entries after the chain's head"
+
+
 def test_a_quorum_of_those_present_counts_the_members_the_chair_marked_present(
     association, member, board_member, association_admin
 ):
