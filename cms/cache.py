@@ -31,17 +31,33 @@ _lock = threading.Lock()
 _local_bumps = 0  # bumps made by this process: a request's remembered generation is stale once this changes
 
 
+def token(key: str, found: dict | None = None) -> str:
+    """The token under ``key`` in the shared cache (``found``: what a ``get_many`` already read, when it did). On
+    first use, or when the cache was cleared or evicted it, a fresh token, never one used before, so nothing kept
+    under an older token can match it. Generations here, in lms.page_cache and lms.person_chrome are such tokens."""
+    value = cache.get(key) if found is None else found.get(key)
+    if value is None:
+        value = uuid.uuid4().hex
+        if not cache.add(key, value, timeout=None):
+            value = cache.get(key) or value
+    return value
+
+
+def renew(key: str, new: Callable[[], None] | None = None) -> None:
+    """Replace the token under ``key`` now (the rest of this transaction sees its own change) and again on commit (a
+    request that rebuilt a value from the not yet committed state in between is not kept). ``new`` replaces it
+    when given (a caller that does more than set it)."""
+    new = new or (lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
+    new()
+    transaction.on_commit(new)
+
+
 def generation(request: HttpRequest | None = None) -> str:
     """The current generation: read from the shared cache once per request (remembered on ``request``)."""
     remembered = getattr(request, "_cms_generation", None)
     if remembered is not None and remembered[0] == _local_bumps:
         return remembered[1]
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # First use, or the cache was cleared or evicted the key: a fresh token, never one used before.
-        value = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, value, timeout=None):
-            value = cache.get(GENERATION_KEY) or value
+    value = token(GENERATION_KEY)
     if request is not None:
         request._cms_generation = (_local_bumps, value)
     return value
@@ -54,10 +70,8 @@ def _new_generation() -> None:
 
 
 def bump() -> None:
-    """Invalidate every memoised value, on every node: now (the rest of this transaction sees its own change) and
-    again on commit (a request that rebuilt a value from the not yet committed state in between is not kept)."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    """Invalidate every memoised value, on every node (``renew``)."""
+    renew(GENERATION_KEY, _new_generation)
 
 
 def site_key(request: HttpRequest) -> tuple[str, int | str]:

@@ -34,13 +34,14 @@ import uuid
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from wagtail.views import serve as wagtail_serve
+
+from cms.cache import renew, token
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +76,7 @@ _process_started = False
 def pages_invalidate() -> None:
     """Every cached page is stale from now on, and again when the current transaction commits (a page rendered
     meanwhile read the data from before the commit)."""
-    _generation_new()
-    transaction.on_commit(_generation_new)
+    renew(GENERATION_KEY, _generation_new)
 
 
 def page_served(*, request, page, args, kwargs) -> None:
@@ -91,14 +91,6 @@ def _generation_new() -> None:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # the cache is down: nothing is served from it either; pages expire after the TTL
         logger.exception("page cache: could not set a new generation")
-
-
-def _generation(found: dict) -> str | None:
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # first use, or evicted: a random value, so no page stored before can match it
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
 
 
 def _key(request) -> str:
@@ -196,7 +188,7 @@ class AnonymousPageCacheMiddleware:
         key = _key(request)
         try:
             found = cache.get_many([GENERATION_KEY, key])
-            generation = _generation(found)
+            generation = token(GENERATION_KEY, found)
         except Exception:
             logger.exception("page cache: could not read from the cache")
             return self.get_response(request)

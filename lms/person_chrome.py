@@ -10,12 +10,12 @@ signals; a value is also dropped after ``SECONDS``. Only plain booleans and a co
 CSRF token, and the key carries the person's id, so nobody is ever shown another person's header.
 """
 
-import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
+
+from cms.cache import renew, token
 
 SHARED_KEY = "chrome:people"
 SECONDS = 600
@@ -43,16 +43,6 @@ def _read(user) -> PersonChrome:
     )
 
 
-def _token(tokens: dict, key: str) -> str:
-    value = tokens.get(key)
-    if value is None:
-        # First use, or evicted: a fresh token, never one used before (so no older value can match it).
-        value = uuid.uuid4().hex
-        if not cache.add(key, value, timeout=None):
-            value = cache.get(key) or value
-    return value
-
-
 def person_chrome(request, user) -> PersonChrome:
     """The person's header facts: from the cache (two reads), else read (two queries) and kept. Remembered on the
     request, so a page asking twice reads once."""
@@ -61,7 +51,7 @@ def person_chrome(request, user) -> PersonChrome:
         return remembered[1]
     person_key = _person_key(user.pk)
     tokens = cache.get_many([SHARED_KEY, person_key])
-    shared, own = _token(tokens, SHARED_KEY), _token(tokens, person_key)
+    shared, own = token(SHARED_KEY, tokens), token(person_key, tokens)
     key = f"chrome:header:{user.pk}:{shared}:{own}:{timezone.localdate().isoformat()}"
     value = cache.get(key)
     if value is None:
@@ -74,24 +64,13 @@ def person_chrome(request, user) -> PersonChrome:
     return facts
 
 
-def _replace(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, timeout=None)
-
-
-def _bump(key: str) -> None:
-    """Now (the rest of this transaction sees its own change) and again on commit (a request that read the not yet
-    committed state in between is not kept)."""
-    _replace(key)
-    transaction.on_commit(lambda: _replace(key))
-
-
 def bump_everyone() -> None:
-    _bump(SHARED_KEY)
+    renew(SHARED_KEY)
 
 
 def bump_person(user_id) -> None:
     if user_id is not None:
-        _bump(_person_key(user_id))
+        renew(_person_key(user_id))
 
 
 # ------------------------------------------------------------------------------------------ signals
